@@ -1,0 +1,122 @@
+#include "engine/report.h"
+
+#include <fmt/format.h>
+
+namespace slokit {
+
+bool Report::all_met() const {
+  for (const SloReport& s : slos)
+    if (!s.met()) return false;
+  return true;
+}
+
+Report BuildReport(const Evaluator& evaluator, TimeNs at) {
+  Report report;
+  report.spec = &evaluator.spec();
+  report.data_start = evaluator.data_start();
+  report.at = at;
+  for (size_t i = 0; i < evaluator.spec().slos.size(); ++i) {
+    SloReport sr;
+    sr.index = i;
+    sr.overflow_events = evaluator.overflow_events(i);
+    for (size_t c = 0; c < evaluator.cohort_count(i); ++c) {
+      CohortReport cr;
+      cr.name = evaluator.cohort_name(i, c);
+      cr.status = evaluator.Status(i, c, at);
+      for (DurationNs w : kReportBurnWindows) cr.burn_rates.push_back(evaluator.Burn(i, c, at, w));
+      cr.alerts = Backtest(evaluator, i, c, report.data_start, at);
+      sr.cohorts.push_back(std::move(cr));
+    }
+    report.slos.push_back(std::move(sr));
+  }
+  return report;
+}
+
+namespace {
+
+double Round(double v, double scale) { return std::round(v * scale) / scale; }
+
+nlohmann::json CohortToJson(const Slo& slo, const CohortReport& c) {
+  const SloStatus& s = c.status;
+  double budget = 1 - slo.objective;
+  auto consumed_time = static_cast<DurationNs>(s.budget_consumed * static_cast<double>(s.budget_total_time));
+  nlohmann::json j = {
+      {"cohort", c.name},
+      {"window_start", FormatTime(s.window_start)},
+      {"window_end", FormatTime(s.at)},
+      {"covered_seconds", s.covered / kSecond},
+      {"valid_events", s.valid_events},
+      {"valid_units", s.units.valid},
+      {"good_units", s.units.good},
+      {"has_data", s.has_data},
+      {"sli", s.has_data ? nlohmann::json(s.sli) : nlohmann::json(nullptr)},
+      {"met", s.met},
+      {"error_budget",
+       {{"fraction", budget},
+        {"total_seconds", static_cast<double>(s.budget_total_time) / kSecond},
+        {"total", FormatDuration(s.budget_total_time)},
+        {"consumed", s.budget_consumed},
+        {"consumed_seconds", static_cast<double>(consumed_time) / kSecond},
+        {"remaining", 1 - s.budget_consumed},
+        {"remaining_seconds", static_cast<double>(s.budget_total_time - consumed_time) / kSecond}}},
+  };
+  nlohmann::json burns = nlohmann::json::object();
+  for (const BurnRate& b : c.burn_rates) burns[FormatDuration(b.window)] = b.units.valid ? nlohmann::json(b.rate) : nlohmann::json(nullptr);
+  j["burn_rates"] = burns;
+  nlohmann::json incidents = nlohmann::json::array();
+  for (const Incident& inc : c.alerts.incidents) {
+    incidents.push_back({{"severity", inc.severity},
+                         {"start", FormatTime(inc.start)},
+                         {"end", inc.open ? nlohmann::json(nullptr) : nlohmann::json(FormatTime(inc.end))},
+                         {"open", inc.open},
+                         {"duration_seconds", inc.duration() / kSecond},
+                         {"peak_burn_rate", Round(inc.peak_burn, 1000)},
+                         {"budget_consumed", inc.budget_consumed},
+                         {"conditions", inc.conditions}});
+  }
+  j["alerts"] = {{"pages", c.alerts.pages},
+                 {"tickets", c.alerts.tickets},
+                 {"mttr_seconds", c.alerts.mttr / kSecond},
+                 {"page_mttr_seconds", c.alerts.page_mttr / kSecond},
+                 {"incidents", incidents}};
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json ReportToJson(const Report& report) {
+  const Spec& spec = *report.spec;
+  nlohmann::json slos = nlohmann::json::array();
+  for (const SloReport& sr : report.slos) {
+    const Slo& slo = spec.slos[sr.index];
+    nlohmann::json cohorts = nlohmann::json::array();
+    for (size_t c = 1; c < sr.cohorts.size(); ++c) cohorts.push_back(CohortToJson(slo, sr.cohorts[c]));
+    std::vector<std::string> by;
+    for (int f : slo.cohorts.fields) by.push_back(spec.fields.name(f));
+    nlohmann::json j = {
+        {"name", slo.name},
+        {"description", slo.description},
+        {"owner", slo.owner},
+        {"sli_kind", SliKindName(slo.sli.kind)},
+        {"sli", slo.sli.description},
+        {"objective", slo.objective},
+        {"window", slo.window.text.empty() ? FormatDuration(slo.window.length) : slo.window.text},
+        {"budgeting", slo.budgeting.kind == Budgeting::Kind::kOccurrences ? "occurrences" : "timeslices"},
+        {"met", sr.met()},
+        {"overall", CohortToJson(slo, sr.cohorts[0])},
+        {"cohorts_by", by},
+        {"cohorts", cohorts},
+        {"cohort_overflow_events", sr.overflow_events},
+    };
+    if (slo.budgeting.kind == Budgeting::Kind::kTimeslices) j["slice_seconds"] = slo.budgeting.slice / kSecond;
+    slos.push_back(std::move(j));
+  }
+  return {{"service", spec.service},
+          {"spec", spec.file},
+          {"data_start", FormatTime(report.data_start)},
+          {"at", FormatTime(report.at)},
+          {"all_met", report.all_met()},
+          {"slos", slos}};
+}
+
+}  // namespace slokit

@@ -1,0 +1,107 @@
+// The human-readable form of a Report: one block per SLO with its budget, burn rates, alert
+// timeline, and a table of cohorts.
+#include <fmt/format.h>
+
+#include "engine/report.h"
+
+namespace slokit {
+namespace {
+
+std::string Percent(double fraction, int digits = 3) { return fmt::format("{:.{}f}%", fraction * 100, digits); }
+
+// A short UTC timestamp for timelines: "2026-10-21 14:02".
+std::string ShortTime(TimeNs t) {
+  std::string s = FormatTime(t);
+  return s.substr(0, 10) + " " + s.substr(11, 5);
+}
+
+std::string BurnCell(const BurnRate& b) { return b.units.valid ? fmt::format("{:.2f}", b.rate) : "-"; }
+
+std::string OwnerText(const Spec& spec, const Slo& slo) {
+  for (const auto& [role, owner] : spec.owners) {
+    if (role == slo.owner) return fmt::format("{}: {}{}", role, owner.team, owner.contact.empty() ? "" : " " + owner.contact);
+  }
+  return slo.owner;
+}
+
+void RenderBudget(std::string& out, const Slo& slo, const SloStatus& s) {
+  auto consumed = static_cast<DurationNs>(s.budget_consumed * static_cast<double>(s.budget_total_time));
+  out += fmt::format("  error budget {} ({} of {}): consumed {} ({}), remaining {} ({})\n",
+                     FormatDuration(s.budget_total_time), Percent(1 - slo.objective, 2),
+                     FormatDuration(s.window_length), Percent(s.budget_consumed, 1), FormatDuration(consumed),
+                     Percent(1 - s.budget_consumed, 1), FormatDuration(s.budget_total_time - consumed));
+}
+
+void RenderTimeline(std::string& out, const AlertTimeline& t, const char* indent) {
+  if (t.incidents.empty()) {
+    out += fmt::format("{}alerts: none would have fired\n", indent);
+    return;
+  }
+  out += fmt::format("{}alerts: {} page, {} ticket; MTTR {} (pages {})\n", indent, t.pages, t.tickets,
+                     t.mttr ? FormatDuration(t.mttr) : "-", t.page_mttr ? FormatDuration(t.page_mttr) : "-");
+  for (const Incident& inc : t.incidents) {
+    out += fmt::format("{}  {:<6} {} -> {}  {:>8}  peak {:>7.1f}x  budget {:>6}  [{}]\n", indent,
+                       inc.severity == "page" ? "PAGE" : "TICKET", ShortTime(inc.start),
+                       inc.open ? "(open)          " : ShortTime(inc.end), FormatDuration(inc.duration()),
+                       inc.peak_burn, Percent(inc.budget_consumed, 1), fmt::join(inc.conditions, ", "));
+  }
+}
+
+}  // namespace
+
+std::string RenderReportTable(const Report& report) {
+  const Spec& spec = *report.spec;
+  std::string out;
+  out += fmt::format("slokit report: service {} ({})\n", spec.service, spec.file);
+  out += fmt::format("data {} .. {}  ({})\n", FormatTime(report.data_start), FormatTime(report.at),
+                     FormatDuration(report.at - report.data_start));
+  for (const SloReport& sr : report.slos) {
+    const Slo& slo = spec.slos[sr.index];
+    const CohortReport& all = sr.cohorts[0];
+    const SloStatus& s = all.status;
+    bool slices = slo.budgeting.kind == Budgeting::Kind::kTimeslices;
+    out += fmt::format("\nSLO {}  [{}]  {}\n", slo.name, OwnerText(spec, slo), sr.met() ? "MET" : "VIOLATED");
+    if (!slo.description.empty()) out += fmt::format("  {}\n", slo.description);
+    out += fmt::format("  {} SLI: {}\n", SliKindName(slo.sli.kind), slo.sli.description);
+    std::string window = slo.window.text.empty() ? FormatDuration(slo.window.length) : slo.window.text;
+    if (s.has_data) {
+      out += fmt::format("  objective {} over {}: SLI {} ({} of {} {}{})\n", Percent(slo.objective, 2), window,
+                         Percent(s.sli), s.units.good, s.units.valid, slices ? "slices good" : "events good",
+                         s.covered < s.window_length ? fmt::format(", data covers {}", FormatDuration(s.covered)) : "");
+    } else {
+      out += fmt::format("  objective {} over {}: no valid {} in the window\n", Percent(slo.objective, 2), window,
+                         slices ? "slices" : "events");
+    }
+    RenderBudget(out, slo, s);
+    out += "  burn rate ";
+    for (const BurnRate& b : all.burn_rates) out += fmt::format(" {} {}", FormatDuration(b.window), BurnCell(b));
+    out += "\n";
+    RenderTimeline(out, all.alerts, "  ");
+    if (sr.cohorts.size() > 1) {
+      std::vector<std::string> by;
+      for (int f : slo.cohorts.fields) by.push_back(spec.fields.name(f));
+      out += fmt::format("  cohorts by {}:\n", fmt::join(by, ", "));
+      size_t width = 6;
+      for (size_t c = 1; c < sr.cohorts.size(); ++c) width = std::max(width, sr.cohorts[c].name.size());
+      out += fmt::format("    {:<{}}  {:>9}  {:>4}  {:>11}  {:>7}  {:>7}  {:>5}  {:>7}\n", "cohort", width, "SLI",
+                         "met", "budget left", "burn 1h", "burn 1d", "pages", "tickets");
+      for (size_t c = 1; c < sr.cohorts.size(); ++c) {
+        const CohortReport& cr = sr.cohorts[c];
+        out += fmt::format("    {:<{}}  {:>9}  {:>4}  {:>11}  {:>7}  {:>7}  {:>5}  {:>7}\n", cr.name, width,
+                           cr.status.has_data ? Percent(cr.status.sli) : "-", cr.status.met ? "yes" : "NO",
+                           Percent(1 - cr.status.budget_consumed, 1), BurnCell(cr.burn_rates[2]),
+                           BurnCell(cr.burn_rates[4]), cr.alerts.pages, cr.alerts.tickets);
+      }
+      if (sr.overflow_events)
+        out += fmt::format("    ({} events beyond the {}-cohort bound were folded into 'other')\n", sr.overflow_events,
+                           slo.cohorts.max);
+    }
+  }
+  size_t violated = 0;
+  for (const SloReport& sr : report.slos) violated += sr.met() ? 0 : 1;
+  out += fmt::format("\n{} of {} SLOs met{}\n", report.slos.size() - violated, report.slos.size(),
+                     violated ? fmt::format("; {} violated", violated) : "");
+  return out;
+}
+
+}  // namespace slokit

@@ -1,0 +1,53 @@
+// Event readers: request events from JSON lines or CSV files (optionally gzip-compressed) into
+// Records holding only the fields a spec reads. A bad line is counted and described (line
+// number and reason), never dropped silently; in strict mode the first one stops the read.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/record.h"
+#include "core/status.h"
+
+namespace slokit {
+
+enum class EventFormat { kAuto, kJsonLines, kCsv };
+
+struct ReadOptions {
+  std::string time_field = "ts";  // RFC 3339 text or Unix seconds/ms/us/ns
+  EventFormat format =
+      EventFormat::kAuto;          // kAuto: by extension (.csv[.gz] is CSV), else JSON lines
+  bool strict = false;             // fail on the first bad line
+  size_t max_reported_errors = 5;  // how many bad lines to describe in ReadStats
+};
+
+struct LineError {
+  uint64_t line = 0;  // 1-based
+  std::string message;
+};
+
+struct ReadStats {
+  uint64_t lines = 0;                   // non-empty lines seen (CSV: excluding the header)
+  uint64_t records = 0;                 // records passed to the sink
+  uint64_t bad_lines = 0;               // lines rejected
+  uint64_t bytes = 0;                   // uncompressed bytes read
+  std::vector<LineError> first_errors;  // up to max_reported_errors
+};
+
+using RecordSink = std::function<void(const Record&)>;
+
+// Reads events from `path` ("-" is standard input). Returns a non-OK status for I/O errors, a
+// malformed CSV header, or (strict mode) the first bad line; the message names the file and line.
+Status ReadEvents(const std::string& path, const FieldSet& fields, const ReadOptions& options,
+                  const RecordSink& sink, ReadStats* stats);
+
+// The same parsers over a buffer already in memory; `name` is used in messages.
+Status ReadJsonLines(std::string_view data, std::string_view name, const FieldSet& fields,
+                     const ReadOptions& options, const RecordSink& sink, ReadStats* stats);
+Status ReadCsv(std::string_view data, std::string_view name, const FieldSet& fields,
+               const ReadOptions& options, const RecordSink& sink, ReadStats* stats);
+
+}  // namespace slokit
