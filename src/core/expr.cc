@@ -175,13 +175,19 @@ class ExprParser {
     return left;
   }
 
+  // Evaluation recurses over the tree, so hostile input must not build a deep one.
+  static constexpr int kMaxDepth = 64;
+  static constexpr size_t kMaxNodes = 512;
+
   int ParseNot() {
     if (IsWord("not") || IsOp("!")) {
+      DepthGuard guard(this);
+      if (!ok_) return -1;
       Next();
       Expr::Node n;
       n.kind = Expr::Kind::kNot;
       n.children = {ParseNot()};
-      return out_->Add(std::move(n));
+      return Add(std::move(n));
     }
     return ParseComparison();
   }
@@ -190,7 +196,7 @@ class ExprParser {
     Expr::Node n;
     n.kind = kind;
     n.children = {a, b};
-    return out_->Add(std::move(n));
+    return Add(std::move(n));
   }
 
   // Literal at the current token, or fails.
@@ -251,6 +257,8 @@ class ExprParser {
 
   int ParseComparison() {
     if (tok_.kind == Tok::kLParen) {
+      DepthGuard guard(this);
+      if (!ok_) return -1;
       Next();
       int inner = ParseOr();
       if (ok_ && tok_.kind != Tok::kRParen) Fail(tok_.start, fmt::format("expected ')', got {}", Describe(tok_)));
@@ -262,7 +270,7 @@ class ExprParser {
       n.kind = Expr::Kind::kConst;
       n.constant = tok_.text == "true";
       Next();
-      return out_->Add(std::move(n));
+      return Add(std::move(n));
     }
     if (tok_.kind != Tok::kIdent || tok_.text == "and" || tok_.text == "or" || tok_.text == "in" || tok_.text == "null") {
       Fail(tok_.start, fmt::format("expected a field name, got {}", Describe(tok_)));
@@ -283,7 +291,7 @@ class ExprParser {
       if (negated) Next();
       n.kind = negated ? Expr::Kind::kNotIn : Expr::Kind::kIn;
       if (!ParseList(&n.list)) return -1;
-      return out_->Add(std::move(n));
+      return Add(std::move(n));
     }
     if (tok_.kind == Tok::kOp && tok_.text != "&&" && tok_.text != "||" && tok_.text != "!") {
       std::string_view op = tok_.text;
@@ -305,12 +313,26 @@ class ExprParser {
         }
         n.kind = n.op == Expr::Op::kEq ? Expr::Kind::kIsNull : Expr::Kind::kNotNull;
       }
-      return out_->Add(std::move(n));
+      return Add(std::move(n));
     }
     n.kind = Expr::Kind::kTruthy;
+    return Add(std::move(n));
+  }
+
+  struct DepthGuard {
+    explicit DepthGuard(ExprParser* p) : parser(p) {
+      if (++parser->depth_ > kMaxDepth) parser->Fail(parser->tok_.start, "expression nested too deeply");
+    }
+    ~DepthGuard() { --parser->depth_; }
+    ExprParser* parser;
+  };
+
+  int Add(Expr::Node n) {
+    if (out_->nodes_.size() >= kMaxNodes) Fail(tok_.start, "expression too long");
     return out_->Add(std::move(n));
   }
 
+  int depth_ = 0;
   std::string_view text_;
   FieldSet* fields_;
   Expr* out_;

@@ -106,6 +106,15 @@ TEST_F(ExprTest, ErrorsNameTheColumn) {
   EXPECT_EQ(Error("a b"), "column 3: unexpected 'b'");
 }
 
+TEST_F(ExprTest, RejectsHostileNestingAndLength) {
+  std::string nots, parens, chain = "a";
+  for (int i = 0; i < 5000; ++i) nots += "not ";
+  EXPECT_NE(Error(nots + "a").find("nested too deeply"), std::string::npos);
+  EXPECT_NE(Error(std::string(3000, '(') + "a" + std::string(3000, ')')).find("nested too deeply"), std::string::npos);
+  for (int i = 0; i < 3000; ++i) chain += " and a";
+  EXPECT_NE(Error(chain).find("too long"), std::string::npos);
+}
+
 TEST_F(ExprTest, PrintsCanonicalForm) {
   Expr e;
   ASSERT_TRUE(Expr::Parse("not maintenance and status not in [499, 401] or model == 'x'", &fields_, &e).ok());
