@@ -547,9 +547,11 @@ std::string Expr::NodeToString(const FieldSet& fields, int i) const {
   auto name = [&]() { return n.field >= 0 && static_cast<size_t>(n.field) < fields.size() ? fields.name(n.field) : "?"; };
   switch (n.kind) {
     case Kind::kConst: return n.constant ? "true" : "false";
-    case Kind::kAnd: return "(" + NodeToString(fields, n.children[0]) + " and " + NodeToString(fields, n.children[1]) + ")";
-    case Kind::kOr: return "(" + NodeToString(fields, n.children[0]) + " or " + NodeToString(fields, n.children[1]) + ")";
-    case Kind::kNot: return "not " + NodeToString(fields, n.children[0]);
+    case Kind::kAnd:
+      return fmt::format("({} and {})", NodeToString(fields, n.children[0]), NodeToString(fields, n.children[1]));
+    case Kind::kOr:
+      return fmt::format("({} or {})", NodeToString(fields, n.children[0]), NodeToString(fields, n.children[1]));
+    case Kind::kNot: return fmt::format("not {}", NodeToString(fields, n.children[0]));
     case Kind::kTruthy: return name();
     case Kind::kIsNull: return name() + " == null";
     case Kind::kNotNull: return name() + " != null";

@@ -61,10 +61,14 @@ bool ParseUnixDecimal(std::string_view text, std::optional<TimeNs>* out) {
   if (i != text.size() || whole_digits == 0) return false;
   // Same magnitude rule as UnixNumberToTime: seconds, milliseconds, microseconds, nanoseconds.
   uint64_t unit;
-  if (whole < 100'000'000'000ULL) unit = kSecond;
-  else if (whole < 100'000'000'000'000ULL) unit = kMillisecond;
-  else if (whole < 100'000'000'000'000'000ULL) unit = kMicrosecond;
-  else unit = kNanosecond;
+  if (whole < 100'000'000'000ULL)
+    unit = kSecond;
+  else if (whole < 100'000'000'000'000ULL)
+    unit = kMillisecond;
+  else if (whole < 100'000'000'000'000'000ULL)
+    unit = kMicrosecond;
+  else
+    unit = kNanosecond;
   if (whole > static_cast<uint64_t>(kMaxUnixNs) / unit) {
     *out = std::nullopt;
     return true;
@@ -72,7 +76,7 @@ bool ParseUnixDecimal(std::string_view text, std::optional<TimeNs>* out) {
   // frac < 1e9 and unit <= 1e9, so the product fits in 64 bits.
   uint64_t ns = whole * unit + (frac * unit + frac_scale / 2) / frac_scale;
   *out = ns >= static_cast<uint64_t>(kMaxUnixNs) ? std::nullopt
-                                                   : std::optional<TimeNs>(static_cast<TimeNs>(ns));
+                                                 : std::optional<TimeNs>(static_cast<TimeNs>(ns));
   return true;
 }
 
@@ -232,7 +236,8 @@ std::optional<TimeNs> ParseTimestamp(std::string_view text) {
   if (ParseUnixDecimal(text, &exact)) return exact;
   // strtod would also take "inf", "0x1p4" and leading blanks: only let a decimal float through.
   for (char c : text) {
-    if (!IsDigit(c) && c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-') return std::nullopt;
+    if (!IsDigit(c) && c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-')
+      return std::nullopt;
   }
   std::string s(text);
   char* end = nullptr;

@@ -25,8 +25,9 @@ struct ReadOptions {
 };
 
 struct LineError {
-  uint64_t line = 0;  // 1-based
-  std::string message;
+  uint64_t line = 0;    // 1-based physical line (for a CSV row: the line it starts on)
+  std::string message;  // the reason alone, e.g. `field "ts": not an RFC 3339 ...`; print as
+                        // "line <line>: <message>"
 };
 
 struct ReadStats {
@@ -37,10 +38,13 @@ struct ReadStats {
   std::vector<LineError> first_errors;  // up to max_reported_errors
 };
 
+// Called once per good line. The record and its string views are only valid during the call.
 using RecordSink = std::function<void(const Record&)>;
 
 // Reads events from `path` ("-" is standard input). Returns a non-OK status for I/O errors, a
 // malformed CSV header, or (strict mode) the first bad line; the message names the file and line.
+// Gzip input (a ".gz" name or the gzip magic bytes) is inflated on the fly. Counts are added to
+// *stats (which may be null), not reset, so one ReadStats can total several files.
 Status ReadEvents(const std::string& path, const FieldSet& fields, const ReadOptions& options,
                   const RecordSink& sink, ReadStats* stats);
 

@@ -15,10 +15,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   r.Reset(fields.size());
   for (size_t i = 0; i < fields.size(); ++i) {
     switch (i % 4) {
-      case 0: r.values[i] = slokit::Value::Number(static_cast<double>(i)); break;
-      case 1: r.values[i] = slokit::Value::String("42"); break;
-      case 2: r.values[i] = slokit::Value::Bool(true); break;
-      default: break;  // missing
+      case 0:
+        r.values[i] = slokit::Value::Number(static_cast<double>(i));
+        break;
+      case 1:
+        r.values[i] = slokit::Value::String("42");
+        break;
+      case 2:
+        r.values[i] = slokit::Value::Bool(true);
+        break;
+      default:
+        break;  // missing
     }
   }
   (void)e.Eval(r);
