@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/progress_bar.h"
 #include "engine/report.h"
 #include "io/event_reader.h"
 #include "spec/loader.h"
@@ -57,6 +58,11 @@ Command MakeReportCommand(CLI::App& parent) {
     nlohmann::json inputs = nlohmann::json::array();
     for (const std::string& path : opts->events) {
       ReadStats stats;
+      ProgressBar bar;
+      ro.progress = [&](uint64_t done, uint64_t total) {
+        bar.Update(total ? static_cast<double>(done) / static_cast<double>(total) : -1,
+                   fmt::format("{}: {:.0f} MB", path, static_cast<double>(done) / 1e6));
+      };
       s = ReadEvents(path, spec.fields, ro, [&](const Record& r) { evaluator.Push(r); }, &stats);
       if (!s.ok()) {
         std::cerr << "slokit report: " << s.message() << "\n";

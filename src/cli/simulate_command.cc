@@ -1,14 +1,13 @@
 // slokit simulate: writes a seeded synthetic LLM request trace (JSON lines or CSV, optionally
 // gzip-compressed) for demos, tests and benchmarks. See sim/simulator.h for the model.
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "cli/command.h"
+#include "cli/progress_bar.h"
 #include "core/time.h"
 #include "sim/simulator.h"
 
@@ -76,38 +75,6 @@ int Fail(const std::string& message) {
   return kExitUsage;
 }
 
-// A one-line progress bar on stderr, drawn only when stderr is a terminal and the run has
-// lasted long enough to be worth watching.
-class ProgressBar {
- public:
-  ProgressBar() : enabled_(isatty(2) == 1), start_(Clock::now()) {}
-  ~ProgressBar() {
-    if (drawn_) std::fputs("\r\033[K", stderr);
-  }
-
-  void Update(double fraction, uint64_t events) {
-    if (!enabled_) return;
-    const auto now = Clock::now();
-    if (now - start_ < std::chrono::milliseconds(500) ||
-        (drawn_ && now - last_ < std::chrono::milliseconds(100))) {
-      return;
-    }
-    last_ = now;
-    drawn_ = true;
-    constexpr int kWidth = 30;
-    const int filled = static_cast<int>(fraction * kWidth);
-    fmt::print(stderr, "\r[{:#<{}}{:<{}}] {:3.0f}%  {} events", "", filled, "", kWidth - filled,
-               fraction * 100, events);
-    std::fflush(stderr);
-  }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  bool enabled_;
-  bool drawn_ = false;
-  Clock::time_point start_, last_;
-};
-
 int RunSimulate(const SimulateArgs& args) {
   sim::SimulateOptions options;
   std::optional<sim::Scenario> scenario = sim::ParseScenario(args.scenario);
@@ -144,7 +111,7 @@ int RunSimulate(const SimulateArgs& args) {
     ProgressBar bar;
     status =
         sim::WriteTrace(options, args.output, &stats,
-                        [&bar](double fraction, uint64_t events) { bar.Update(fraction, events); });
+                        [&bar](double fraction, uint64_t events) { bar.Update(fraction, fmt::format("{} events", events)); });
   }
   if (!status.ok()) return Fail(status.message());
   fmt::print(stderr, "wrote {} events ({}) to {}\n", stats.events, HumanBytes(stats.file_bytes),

@@ -32,6 +32,9 @@ void RenderBudget(std::string& out, const Slo& slo, const SloStatus& s) {
                      Percent(1 - s.budget_consumed, 1), FormatDuration(s.budget_total_time - consumed));
 }
 
+// Long timelines are cut to their first incidents in the table; the JSON form has them all.
+constexpr size_t kMaxIncidentsShown = 12;
+
 void RenderTimeline(std::string& out, const AlertTimeline& t, const char* indent) {
   if (t.incidents.empty()) {
     out += fmt::format("{}alerts: none would have fired\n", indent);
@@ -39,12 +42,15 @@ void RenderTimeline(std::string& out, const AlertTimeline& t, const char* indent
   }
   out += fmt::format("{}alerts: {} page, {} ticket; MTTR {} (pages {})\n", indent, t.pages, t.tickets,
                      t.mttr ? FormatDuration(t.mttr) : "-", t.page_mttr ? FormatDuration(t.page_mttr) : "-");
-  for (const Incident& inc : t.incidents) {
+  for (size_t i = 0; i < t.incidents.size() && i < kMaxIncidentsShown; ++i) {
+    const Incident& inc = t.incidents[i];
     out += fmt::format("{}  {:<6} {} -> {}  {:>8}  peak {:>7.1f}x  budget {:>6}  [{}]\n", indent,
                        inc.severity == "page" ? "PAGE" : "TICKET", ShortTime(inc.start),
                        inc.open ? "(open)          " : ShortTime(inc.end), FormatDuration(inc.duration()),
                        inc.peak_burn, Percent(inc.budget_consumed, 1), fmt::join(inc.conditions, ", "));
   }
+  if (t.incidents.size() > kMaxIncidentsShown)
+    out += fmt::format("{}  ... {} more (--format json lists them all)\n", indent, t.incidents.size() - kMaxIncidentsShown);
 }
 
 }  // namespace

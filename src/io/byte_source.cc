@@ -338,7 +338,9 @@ std::unique_ptr<ByteSource> NewMemorySource(std::string_view data) {
   return std::make_unique<MemorySource>(data);
 }
 
-Status ReadChunks(ByteSource* source, ChunkConsumer* consumer, size_t chunk_size, uint64_t* bytes) {
+Status ReadChunks(ByteSource* source, ChunkConsumer* consumer, size_t chunk_size, uint64_t* bytes,
+                  const std::function<void(uint64_t, uint64_t)>& progress) {
+  const uint64_t start_bytes = *bytes;
   chunk_size = std::max<size_t>(chunk_size, 1);
   // A small known input gets a buffer just big enough (+1 to see the end in one pass).
   uint64_t hint = source->SizeHint();
@@ -361,6 +363,7 @@ Status ReadChunks(ByteSource* source, ChunkConsumer* consumer, size_t chunk_size
     std::memset(chunk.data.get() + filled, ' ', kChunkPadding);
     size_t consumed = 0;
     Status s = consumer->Consume(chunk.data.get(), filled, eof, &consumed);
+    if (progress) progress(*bytes - start_bytes, hint);
     if (!s.ok() || eof) return s;
     if (consumed > 0) {
       std::memmove(chunk.data.get(), chunk.data.get() + consumed, filled - consumed);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,6 +47,8 @@ class ChunkConsumer {
 
 // Reads `source` in chunks of about `chunk_size` bytes (grown when one record is longer) and
 // hands them to `consumer`, carrying incomplete records over. Adds the bytes read to *bytes.
-Status ReadChunks(ByteSource* source, ChunkConsumer* consumer, size_t chunk_size, uint64_t* bytes);
+// `progress`, when set, is called after each chunk with the bytes read so far and SizeHint().
+Status ReadChunks(ByteSource* source, ChunkConsumer* consumer, size_t chunk_size, uint64_t* bytes,
+                  const std::function<void(uint64_t, uint64_t)>& progress = nullptr);
 
 }  // namespace slokit::io

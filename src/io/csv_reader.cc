@@ -251,7 +251,7 @@ Status ReadCsvFrom(ByteSource* source, std::string_view name, const FieldSet& fi
   if (options.time_field.empty()) return Status::InvalidArgument("the time field name is empty");
   ReadContext ctx(name, fields, options, sink, stats);
   CsvParser parser(&ctx);
-  return ReadChunks(source, &parser, chunk_size, &stats->bytes);
+  return ReadChunks(source, &parser, chunk_size, &stats->bytes, options.progress);
 }
 
 }  // namespace slokit::io

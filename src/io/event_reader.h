@@ -22,6 +22,9 @@ struct ReadOptions {
       EventFormat::kAuto;          // kAuto: by extension (.csv[.gz] is CSV), else JSON lines
   bool strict = false;             // fail on the first bad line
   size_t max_reported_errors = 5;  // how many bad lines to describe in ReadStats
+  // Called after each chunk (every ~16 MiB) with the uncompressed bytes read so far and the
+  // input's size when it is known in advance (a plain file), else 0. For progress bars.
+  std::function<void(uint64_t bytes_read, uint64_t bytes_total)> progress;
 };
 
 struct LineError {

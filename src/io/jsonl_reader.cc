@@ -405,7 +405,7 @@ Status ReadJsonLinesFrom(ByteSource* source, std::string_view name, const FieldS
   if (options.time_field.empty()) return Status::InvalidArgument("the time field name is empty");
   ReadContext ctx(name, fields, options, sink, stats);
   JsonLinesParser parser(&ctx);
-  return ReadChunks(source, &parser, chunk_size, &stats->bytes);
+  return ReadChunks(source, &parser, chunk_size, &stats->bytes, options.progress);
 }
 
 }  // namespace slokit::io
