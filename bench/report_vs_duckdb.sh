@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 events=${1:-10000000}
 runs=${2:-3}
-scripts/deps.sh time nodejs npm
+scripts/deps.sh time
+command -v npm >/dev/null || scripts/deps.sh nodejs npm  # the machine may bring its own Node.js
 scripts/build.sh release >/dev/null
 (cd bench/duckdb && [ -d node_modules/@duckdb/node-api ] || npm install --no-audit --no-fund --silent)
 mkdir -p bench/data
@@ -19,13 +20,15 @@ cat "$trace" >/dev/null  # warm the page cache for both tools alike
 
 # Runs a command `runs` times; prints "best_seconds peak_kib" (the best wall time, the max RSS).
 measure() {
-  local best="" peak=0 out
+  local best="" peak=0 stats
+  stats=$(mktemp)
   for _ in $(seq "$runs"); do
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-    read -r secs kib <<<"$out"
+    /usr/bin/time -o "$stats" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    read -r secs kib <"$stats"
     if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
     [ "$kib" -gt "$peak" ] && peak=$kib
   done
+  rm -f "$stats"
   echo "$best $peak"
 }
 

@@ -21,17 +21,21 @@ const source = `read_json('${file.replace(/'/g, "''")}', format = 'newline_delim
 // filters like false; "not maintenance" is true when the field is missing.
 const sql = `
 WITH e AS (
-  SELECT *, floor(epoch(ts::TIMESTAMPTZ) / 300)::BIGINT AS slice5m,
-         NOT coalesce(maintenance, false) AS not_maint
+  SELECT *, epoch(ts::TIMESTAMPTZ) AS t, NOT coalesce(maintenance, false) AS not_maint
   FROM ${source}
+),
+-- slokit evaluates at the minute after the last event and counts only completed slices.
+complete AS (
+  SELECT floor(t / 300)::BIGINT AS slice5m, * FROM e
+  WHERE floor(t / 300) * 300 + 300 <= (SELECT floor(max(t) / 60) * 60 + 60 FROM e)
 ),
 p95 AS (
   SELECT count(*) AS n, count(*) FILTER (WHERE ttft_ms <= 1500) AS fast
-  FROM e WHERE status = 200 AND ttft_ms IS NOT NULL GROUP BY slice5m
+  FROM complete WHERE status = 200 AND ttft_ms IS NOT NULL GROUP BY slice5m
 ),
 tput AS (
   SELECT count(*) AS n, sum(coalesce(completion_tokens, 0)) AS tokens
-  FROM e WHERE status = 200 GROUP BY slice5m
+  FROM complete WHERE status = 200 GROUP BY slice5m
 ),
 occ AS (
   SELECT

@@ -186,7 +186,7 @@ class ExprParser {
       Next();
       Expr::Node n;
       n.kind = Expr::Kind::kNot;
-      n.children = {ParseNot()};
+      n.left = ParseNot();
       return Add(std::move(n));
     }
     return ParseComparison();
@@ -195,7 +195,8 @@ class ExprParser {
   int Binary(Expr::Kind kind, int a, int b) {
     Expr::Node n;
     n.kind = kind;
-    n.children = {a, b};
+    n.left = a;
+    n.right = b;
     return Add(std::move(n));
   }
 
@@ -437,7 +438,8 @@ int Expr::Add(Node n) {
 int Expr::Graft(const Expr& other) {
   int offset = static_cast<int>(nodes_.size());
   for (Node n : other.nodes_) {
-    for (int& c : n.children) c += offset;
+    if (n.left >= 0) n.left += offset;
+    if (n.right >= 0) n.right += offset;
     nodes_.push_back(std::move(n));
   }
   strings_.insert(strings_.end(), other.strings_.begin(), other.strings_.end());
@@ -483,6 +485,11 @@ Expr Expr::Constant(bool v) {
 }
 
 Expr Expr::And(std::vector<Expr> parts) {
+  // "true and x" is x: SLIs add their own conditions to a validity filter that is often absent.
+  std::erase_if(parts, [](const Expr& p) {
+    const Node& root = p.nodes_[static_cast<size_t>(p.root_)];
+    return root.kind == Kind::kConst && root.constant;
+  });
   if (parts.empty()) return Expr();
   if (parts.size() == 1) return std::move(parts[0]);
   Expr e;
@@ -491,7 +498,8 @@ Expr Expr::And(std::vector<Expr> parts) {
   for (size_t i = 1; i < parts.size(); ++i) {
     Node n;
     n.kind = Kind::kAnd;
-    n.children = {left, e.Graft(parts[i])};
+    n.left = left;
+    n.right = e.Graft(parts[i]);
     left = e.Add(std::move(n));
   }
   e.root_ = left;
@@ -503,7 +511,7 @@ Expr Expr::Not(Expr inner) {
   e.nodes_.clear();
   Node n;
   n.kind = Kind::kNot;
-  n.children = {e.Graft(inner)};
+  n.left = e.Graft(inner);
   e.root_ = e.Add(std::move(n));
   return e;
 }
@@ -512,24 +520,40 @@ bool Expr::EvalNode(const Record& r, int i) const {
   const Node& n = nodes_[static_cast<size_t>(i)];
   switch (n.kind) {
     case Kind::kConst: return n.constant;
-    case Kind::kAnd: return EvalNode(r, n.children[0]) && EvalNode(r, n.children[1]);
-    case Kind::kOr: return EvalNode(r, n.children[0]) || EvalNode(r, n.children[1]);
-    case Kind::kNot: return !EvalNode(r, n.children[0]);
+    case Kind::kAnd: return EvalNode(r, n.left) && EvalNode(r, n.right);
+    case Kind::kOr: return EvalNode(r, n.left) || EvalNode(r, n.right);
+    case Kind::kNot: return !EvalNode(r, n.left);
     default: break;
   }
-  const Value& v = static_cast<size_t>(n.field) < r.values.size() ? r.values[static_cast<size_t>(n.field)] : Value{};
+  static const Value kMissing;
+  // Both branches are lvalues, so no Value is copied.
+  const Value& v = static_cast<size_t>(n.field) < r.values.size() ? r.values[static_cast<size_t>(n.field)] : kMissing;
   switch (n.kind) {
     case Kind::kIsNull: return !v.present();
     case Kind::kNotNull: return v.present();
     case Kind::kTruthy:
       return (v.type == ValueType::kBool && v.boolean) || (v.type == ValueType::kNumber && v.number != 0);
-    case Kind::kCompare: return v.present() && ApplyOp(n.op, Compare3(v, n.literal));
+    case Kind::kCompare:
+      if (v.type == ValueType::kNumber && n.literal.type == ValueType::kNumber) {
+        // The common case (status < 500, ttft_ms <= 2500), without the general dispatch.
+        const double x = v.number, y = n.literal.number;
+        switch (n.op) {
+          case Op::kEq: return x == y;
+          case Op::kNe: return x != y;
+          case Op::kLt: return x < y;
+          case Op::kLe: return x <= y;
+          case Op::kGt: return x > y;
+          case Op::kGe: return x >= y;
+        }
+      }
+      return v.present() && ApplyOp(n.op, Compare3(v, n.literal));
     case Kind::kIn:
     case Kind::kNotIn: {
       if (!v.present()) return false;
       bool found = false;
       for (const Value& item : n.list) {
-        if (Compare3(v, item) == 0) {
+        if (v.type == ValueType::kNumber && item.type == ValueType::kNumber ? v.number == item.number
+                                                                            : Compare3(v, item) == 0) {
           found = true;
           break;
         }
@@ -548,10 +572,10 @@ std::string Expr::NodeToString(const FieldSet& fields, int i) const {
   switch (n.kind) {
     case Kind::kConst: return n.constant ? "true" : "false";
     case Kind::kAnd:
-      return fmt::format("({} and {})", NodeToString(fields, n.children[0]), NodeToString(fields, n.children[1]));
+      return fmt::format("({} and {})", NodeToString(fields, n.left), NodeToString(fields, n.right));
     case Kind::kOr:
-      return fmt::format("({} or {})", NodeToString(fields, n.children[0]), NodeToString(fields, n.children[1]));
-    case Kind::kNot: return fmt::format("not {}", NodeToString(fields, n.children[0]));
+      return fmt::format("({} or {})", NodeToString(fields, n.left), NodeToString(fields, n.right));
+    case Kind::kNot: return fmt::format("not {}", NodeToString(fields, n.left));
     case Kind::kTruthy: return name();
     case Kind::kIsNull: return name() + " == null";
     case Kind::kNotNull: return name() + " != null";

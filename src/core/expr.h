@@ -52,7 +52,7 @@ class Expr {
     int field = -1;
     Value literal;                     // for kCompare
     std::vector<Value> list;           // for kIn / kNotIn
-    std::vector<int> children;         // node indices
+    int left = -1, right = -1;         // child node indices (kNot uses left)
   };
   bool EvalNode(const Record& r, int node) const;
   std::string NodeToString(const FieldSet& fields, int node) const;

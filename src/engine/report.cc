@@ -1,5 +1,7 @@
 #include "engine/report.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace slokit {
@@ -27,6 +29,11 @@ Report BuildReport(const Evaluator& evaluator, TimeNs at) {
       cr.alerts = Backtest(evaluator, i, c, report.data_start, at);
       sr.cohorts.push_back(std::move(cr));
     }
+    // Cohorts appear in arrival order, which parallel reading does not fix: sort them by name,
+    // "other" last, so the same data always gives the same report.
+    std::sort(sr.cohorts.begin() + 1, sr.cohorts.end(), [](const CohortReport& a, const CohortReport& b) {
+      return std::make_pair(a.name == "other", a.name) < std::make_pair(b.name == "other", b.name);
+    });
     report.slos.push_back(std::move(sr));
   }
   return report;

@@ -51,6 +51,16 @@ using RecordSink = std::function<void(const Record&)>;
 Status ReadEvents(const std::string& path, const FieldSet& fields, const ReadOptions& options,
                   const RecordSink& sink, ReadStats* stats);
 
+// Gives each worker thread of ReadEventsParallel its own sink; called once per worker, up front.
+using SinkFactory = std::function<RecordSink(int worker)>;
+
+// Like ReadEvents, but JSON lines are parsed on `workers` threads, each calling only its own
+// sink, in no particular order. CSV input (a quoted cell may span lines, so blocks cannot be cut
+// without parsing), strict mode (the "first" bad line must be the first in the file) and
+// workers <= 1 read on the calling thread into sink_for(0). first_errors are the earliest lines.
+Status ReadEventsParallel(const std::string& path, const FieldSet& fields, const ReadOptions& options,
+                          int workers, const SinkFactory& sink_for, ReadStats* stats);
+
 // The same parsers over a buffer already in memory; `name` is used in messages.
 Status ReadJsonLines(std::string_view data, std::string_view name, const FieldSet& fields,
                      const ReadOptions& options, const RecordSink& sink, ReadStats* stats);

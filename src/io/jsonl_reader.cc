@@ -155,6 +155,9 @@ class JsonLinesParser final : public ChunkConsumer {
     path_.reserve(256);
   }
 
+  // For parallel reading: the number of physical lines before the next chunk.
+  void set_lines_before(uint64_t lines) { line_ = lines; }
+
   Status Consume(char* data, size_t len, bool eof, size_t* consumed) override {
     size_t pos = 0;
     const size_t readable_end = len + kChunkPadding;
@@ -396,6 +399,25 @@ class JsonLinesParser final : public ChunkConsumer {
 };
 
 }  // namespace
+
+struct JsonLinesBlockParser::Impl {
+  Impl(std::string_view name, const FieldSet& fields, const ReadOptions& options, const RecordSink& sink,
+       ReadStats* stats)
+      : ctx(name, fields, options, sink, stats), parser(&ctx) {}
+  ReadContext ctx;
+  JsonLinesParser parser;
+};
+
+JsonLinesBlockParser::JsonLinesBlockParser(std::string_view name, const FieldSet& fields, const ReadOptions& options,
+                                           const RecordSink& sink, ReadStats* stats)
+    : impl_(std::make_unique<Impl>(name, fields, options, sink, stats)) {}
+JsonLinesBlockParser::~JsonLinesBlockParser() = default;
+
+Status JsonLinesBlockParser::Parse(char* data, size_t len, uint64_t lines_before) {
+  impl_->parser.set_lines_before(lines_before);
+  size_t consumed;
+  return impl_->parser.Consume(data, len, /*eof=*/true, &consumed);
+}
 
 Status ReadJsonLinesFrom(ByteSource* source, std::string_view name, const FieldSet& fields,
                          const ReadOptions& options, const RecordSink& sink, ReadStats* stats,
