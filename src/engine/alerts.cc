@@ -25,6 +25,7 @@ AlertStateMachine::AlertStateMachine(const Evaluator& evaluator, size_t slo, siz
       severities_.push_back(c.severity);
   }
   open_.assign(severities_.size(), -1);
+  since_.assign(evaluator.spec().slos[slo].alerting.conditions.size(), -1);
 }
 
 bool AlertStateMachine::active(const std::string& severity) const {
@@ -44,12 +45,18 @@ void AlertStateMachine::Step(TimeNs at) {
   for (size_t s = 0; s < severities_.size(); ++s) {
     double peak = 0;
     std::vector<std::string> fired;
-    for (const AlertCondition& c : slo.alerting.conditions) {
+    for (size_t k = 0; k < slo.alerting.conditions.size(); ++k) {
+      const AlertCondition& c = slo.alerting.conditions[k];
       if (c.severity != severities_[s]) continue;
       BurnRate lw = evaluator_.Burn(slo_, cohort_, at, c.long_window);
-      if (lw.rate <= c.factor || lw.units.valid < slo.alerting.min_valid_events) continue;
       BurnRate sw = evaluator_.Burn(slo_, cohort_, at, c.short_window);
-      if (sw.rate <= c.factor) continue;
+      bool active = lw.rate > c.factor && lw.units.valid >= slo.alerting.min_valid_events && sw.rate > c.factor;
+      if (!active) {
+        since_[k] = -1;
+        continue;
+      }
+      if (since_[k] < 0) since_[k] = at;
+      if (at - since_[k] < c.for_duration) continue;  // pending, like Prometheus' `for:`
       peak = std::max(peak, lw.rate);
       fired.push_back(fmt::format("{}/{} > {}", FormatDuration(c.long_window), FormatDuration(c.short_window), c.factor));
     }

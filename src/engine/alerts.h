@@ -40,6 +40,7 @@ class AlertStateMachine {
   size_t slo_, cohort_;
   std::vector<Incident> incidents_;
   std::vector<int> open_;  // per severity slot: index into incidents_ or -1
+  std::vector<TimeNs> since_;  // per condition: when it became active, or -1 (for `for:`)
   std::vector<std::string> severities_;
   TimeNs last_ = 0;
 };

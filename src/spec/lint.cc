@@ -18,8 +18,7 @@ std::vector<Diagnostic> LintSpec(const Spec& spec) {
   };
   for (const Slo& slo : spec.slos) {
     double budget = 1 - slo.objective;
-    DurationNs window = slo.window.kind == Window::Kind::kRolling ? slo.window.length
-                        : slo.window.kind == Window::Kind::kCalendarWeek ? kWeek : 28 * kDay;
+    DurationNs window = slo.window.NominalLength();
     for (const AlertCondition& c : slo.alerting.conditions) {
       // The highest possible burn rate is 1/budget (every event bad).
       if (c.factor * budget >= 1) {

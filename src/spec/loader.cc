@@ -15,15 +15,16 @@
 namespace slokit {
 namespace {
 
-double ParseObjective(const YamlField& f) {
+// A percentage: 99.9 or "99.9%" (objectives, slice targets, budget shares).
+double ParsePercent(const YamlField& f) {
   std::string text = f.Scalar();
   bool percent_sign = !text.empty() && text.back() == '%';
   if (percent_sign) text.pop_back();
   double v;
   if (!ParseNumber(text, &v)) f.Fail(fmt::format("expected a percentage like 99.9 or \"99.9%\", got '{}'", f.Scalar()));
   if (!percent_sign && v > 0 && v < 1)
-    f.Fail(fmt::format("{} looks like a fraction; objectives are percentages: write {}", text, v * 100));
-  if (!(v > 0 && v < 100)) f.Fail(fmt::format("objective must be between 0% and 100% (exclusive), got {}", f.Scalar()));
+    f.Fail(fmt::format("{} looks like a fraction; write percentages: {}", text, v * 100));
+  if (!(v > 0 && v < 100)) f.Fail(fmt::format("expected a percentage between 0% and 100% (exclusive), got {}", f.Scalar()));
   return v / 100.0;
 }
 
@@ -214,7 +215,7 @@ struct SpecBuilder {
       b.slice = f["timeslices"].Duration();
       if (b.slice < kMinute || b.slice % kMinute != 0) f["timeslices"].Fail("a slice must be a whole number of minutes");
     }
-    if (f.Has("slice_target")) b.slice_target = ParseObjective(f["slice_target"]);
+    if (f.Has("slice_target")) b.slice_target = ParsePercent(f["slice_target"]);
     if (f.Has("min_events")) b.min_events = static_cast<uint64_t>(f["min_events"].Integer(1));
     if (f.Has("sparse")) {
       std::string s = f["sparse"].Scalar();
@@ -233,22 +234,41 @@ struct SpecBuilder {
       if (!f.Has(severity)) continue;
       std::erase_if(p.conditions, [&](const AlertCondition& c) { return c.severity == severity; });
       YamlField list = f[severity];
-      if (!list.IsSequence()) list.Fail("expected a list of {long, short, burn_rate}");
+      if (list.IsScalar() && list.Scalar() == "false") continue;  // the tier is disabled
+      if (!list.IsSequence()) list.Fail("expected a list of {long, short, burn_rate or budget}, or false");
       for (size_t i = 0; i < list.Size(); ++i) {
         YamlField c = list[i];
-        c.AllowOnly({"long", "short", "burn_rate"});
+        c.AllowOnly({"long", "short", "burn_rate", "budget", "for", "enabled"});
+        if (c.Has("enabled") && c["enabled"].Scalar() == "false") continue;
         AlertCondition cond;
         cond.severity = severity;
         cond.long_window = c["long"].Duration();
         cond.short_window = c["short"].Duration();
-        cond.factor = c["burn_rate"].Number();
-        if (cond.factor <= 0) c["burn_rate"].Fail("expected a positive burn rate");
+        if (c.Has("burn_rate") == c.Has("budget"))
+          c.Fail("give either burn_rate (a factor, e.g. 14.4) or budget (the share spent in the long window, e.g. 2%)");
+        if (c.Has("burn_rate")) {
+          cond.factor = c["burn_rate"].Number();
+          if (cond.factor <= 0) c["burn_rate"].Fail("expected a positive burn rate");
+        } else {
+          cond.budget_share = ParsePercent(c["budget"]);
+        }
+        if (c.Has("for")) cond.for_duration = c["for"].Duration();
         if (cond.short_window > cond.long_window) c["short"].Fail("the short window must not be longer than the long one");
         if (cond.long_window < kMinute) c["long"].Fail("alert windows must be at least 1m");
         p.conditions.push_back(cond);
       }
     }
     return p;
+  }
+
+  // Budget shares become factors once the SLO window is known: spending `share` of the budget
+  // in the long window is a burn rate of share x window / long window (2% in 1h of 30d: 14.4).
+  static void ResolveBudgetShares(Slo* slo) {
+    DurationNs window = slo->window.NominalLength();
+    for (AlertCondition& c : slo->alerting.conditions) {
+      if (c.budget_share > 0)
+        c.factor = c.budget_share * static_cast<double>(window) / static_cast<double>(c.long_window);
+    }
   }
 
   void BuildSlo(const YamlField& f, Slo* slo) {
@@ -262,7 +282,7 @@ struct SpecBuilder {
         f["name"].Fail("names may contain only letters, digits, '-' and '_' (they become metric label values)");
     }
     if (f.Has("description")) slo->description = f["description"].Scalar();
-    slo->objective = ParseObjective(f["objective"]);
+    slo->objective = ParsePercent(f["objective"]);
     slo->window = f.Has("window") ? ParseWindow(f["window"]) : Window{};
     if (f.Has("budgeting")) BuildBudgeting(f["budgeting"], slo);
     if (slo->budgeting.slice_target == 0) slo->budgeting.slice_target = slo->objective;
@@ -286,6 +306,7 @@ struct SpecBuilder {
       if (!known && !spec->owners.empty()) f["owner"].Fail(fmt::format("no owner '{}' in the owners section", slo->owner));
     }
     slo->alerting = f.Has("alerting") ? BuildAlerting(f["alerting"], spec->alerting) : spec->alerting;
+    ResolveBudgetShares(slo);
   }
 
   void Build(const YamlField& root) {

@@ -24,6 +24,9 @@ struct Window {
   // The window that ends at `at`: [*start, at) for rolling windows, or the calendar period that
   // contains the instant just before `at`, with its full length in *length.
   void Bounds(TimeNs at, TimeNs* start, TimeNs* end_of_period) const;
+  // The length used where one number must stand for the window: rolling length, 30d for a
+  // calendar month, 7d for a week.
+  DurationNs NominalLength() const { return kind == Kind::kCalendarWeek ? kWeek : kind == Kind::kCalendarMonth ? 30 * kDay : length; }
 };
 
 // A slice with fewer valid events than `min_events` is "sparse"; this says what it counts as.
@@ -61,6 +64,10 @@ struct AlertCondition {
   DurationNs long_window = kHour;
   DurationNs short_window = 5 * kMinute;
   double factor = 14.4;  // burn-rate threshold
+  // When the condition was written as a share of the budget spent in the long window (2% in
+  // 1h), the share; the factor then follows the SLO window: share x window / long window.
+  double budget_share = 0;
+  DurationNs for_duration = 0;  // how long the condition must hold before it fires
 };
 
 struct AlertingPolicy {

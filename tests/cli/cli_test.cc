@@ -99,7 +99,7 @@ TEST_F(CliTest, BadSpecAndBadUsageExitTwo) {
   std::string spec = Write("bad.yaml", "service: s\nslos:\n  - name: a\n    objective: 120\n    sli: {ratio: {good: ok}}\n");
   Result v = Slokit("validate " + spec);
   EXPECT_EQ(v.code, 2);
-  EXPECT_NE(v.err.find("bad.yaml:4:16: slos[0].objective: objective must be between 0% and 100%"), std::string::npos)
+  EXPECT_NE(v.err.find("bad.yaml:4:16: slos[0].objective: expected a percentage between 0% and 100%"), std::string::npos)
       << v.err;
   EXPECT_EQ(Slokit("report " + spec + " --events /dev/null").code, 2);
   EXPECT_EQ(Slokit("report " + Example() + " --events /nonexistent.jsonl").code, 2);

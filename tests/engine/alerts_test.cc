@@ -19,6 +19,24 @@ slos:
     sli: {ratio: {good: ok}}
 )";
 
+}  // namespace
+
+namespace testing_spec {
+
+const char* kSpecWithPolicy = R"(service: s
+slos:
+  - name: availability
+    objective: 99.9
+    window: 30d
+    sli: {ratio: {good: ok}}
+    alerting:
+      page:
+        - {long: 1h, short: 5m, budget: 2%, for: 3m}
+        - {long: 6h, short: 30m, budget: "5%", for: 3m}
+        - {long: 1d, short: 2h, burn_rate: 3, enabled: false}
+      ticket: false
+)";
+
 // 100 requests a minute for two days; from `burst` on, `burst_minutes` minutes at 50% errors.
 void Traffic(Evaluator* ev, const Spec& spec, TimeNs burst, int burst_minutes) {
   RecordBuilder b(spec);
@@ -27,6 +45,12 @@ void Traffic(Evaluator* ev, const Spec& spec, TimeNs burst, int burst_minutes) {
     for (int i = 0; i < 100; ++i) ev->Push(b.At(m + i * 600 * kMillisecond).Bool("ok", !(in_burst && i % 2)).record());
   }
 }
+
+}  // namespace testing_spec
+
+namespace {
+
+using testing_spec::Traffic;
 
 TEST(Alerts, PageFiresWhenBothWindowsBurnAndResolvesWhenTheyStop) {
   Spec spec = MustLoad(kSpec);
@@ -95,6 +119,31 @@ TEST(Alerts, IncidentStillFiringAtTheEndIsOpen) {
   EXPECT_EQ(t.incidents[0].end, kT0 + 2 * kDay);
   EXPECT_EQ(t.mttr, 0);  // open incidents do not count toward MTTR
   EXPECT_GT(t.incidents[0].budget_consumed, 0);
+}
+
+}  // namespace
+}  // namespace slokit
+
+namespace slokit {
+namespace {
+
+TEST(Alerts, ForDelaysFiringAndBudgetSharesBecomeFactors) {
+  std::string yaml = testing_spec::kSpecWithPolicy;
+  Spec spec = testing::MustLoad(yaml);
+  const auto& conds = spec.slos[0].alerting.conditions;
+  ASSERT_EQ(conds.size(), 2u);  // ticket tier disabled
+  EXPECT_NEAR(conds[0].factor, 14.4, 1e-9);  // 2% of 30d in 1h
+  EXPECT_NEAR(conds[1].factor, 6, 1e-9);     // 5% of 30d in 6h
+  EXPECT_EQ(conds[0].for_duration, 3 * kMinute);
+  Evaluator ev(spec);
+  TimeNs burst = testing::kT0 + kDay;
+  testing_spec::Traffic(&ev, spec, burst, 30);
+  AlertTimeline t = Backtest(ev, 0, 0, testing::kT0, testing::kT0 + 2 * kDay);
+  ASSERT_EQ(t.incidents.size(), 1u);
+  EXPECT_EQ(t.incidents[0].severity, "page");
+  // Without `for:` the 1h/5m condition fires at +2m; it must hold 3m more. 6h/30m becomes active
+  // at +5m and also waits 3m: the page opens at +5m.
+  EXPECT_EQ(t.incidents[0].start, burst + 5 * kMinute);
 }
 
 }  // namespace

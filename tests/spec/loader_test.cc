@@ -127,7 +127,7 @@ TEST(SpecLoader, ErrorsNameFileLineColumnAndField) {
             "t.yaml:4:5: slos[0].objectve: unknown field 'objectve' (did you mean 'objective'?); expected one of: "
             "name, description, objective, window, budgeting, sli, valid, cohorts, owner, alerting");
   EXPECT_EQ(LoadError("service: s\nslos:\n  - name: a\n    objective: 0.999\n    sli: {ratio: {good: ok}}\n"),
-            "t.yaml:4:16: slos[0].objective: 0.999 looks like a fraction; objectives are percentages: write 99.9");
+            "t.yaml:4:16: slos[0].objective: 0.999 looks like a fraction; write percentages: 99.9");
   EXPECT_EQ(LoadError("service: s\nslos:\n  - name: a\n    objective: 99\n    window: 30x\n    sli: {ratio: {good: ok}}\n"),
             "t.yaml:5:13: slos[0].window: expected a duration like 500ms, 2.5s, 5m, 1h or 30d, got '30x'");
   EXPECT_EQ(LoadError("service: s\nslos:\n  - name: a\n    objective: 99\n"),
