@@ -157,6 +157,7 @@ class JsonLinesParser final : public ChunkConsumer {
 
   // For parallel reading: the number of physical lines before the next chunk.
   void set_lines_before(uint64_t lines) { line_ = lines; }
+  uint64_t lines() const { return line_; }
 
   Status Consume(char* data, size_t len, bool eof, size_t* consumed) override {
     size_t pos = 0;
@@ -413,11 +414,15 @@ JsonLinesBlockParser::JsonLinesBlockParser(std::string_view name, const FieldSet
     : impl_(std::make_unique<Impl>(name, fields, options, sink, stats)) {}
 JsonLinesBlockParser::~JsonLinesBlockParser() = default;
 
-Status JsonLinesBlockParser::Parse(char* data, size_t len, uint64_t lines_before) {
+Status JsonLinesBlockParser::Parse(char* data, size_t len, uint64_t lines_before, uint64_t* lines_after) {
   impl_->parser.set_lines_before(lines_before);
   size_t consumed;
-  return impl_->parser.Consume(data, len, /*eof=*/true, &consumed);
+  Status s = impl_->parser.Consume(data, len, /*eof=*/true, &consumed);
+  if (lines_after) *lines_after = impl_->parser.lines();
+  return s;
 }
+
+void JsonLinesBlockParser::set_stats(ReadStats* stats) { impl_->ctx.set_stats(stats); }
 
 Status ReadJsonLinesFrom(ByteSource* source, std::string_view name, const FieldSet& fields,
                          const ReadOptions& options, const RecordSink& sink, ReadStats* stats,

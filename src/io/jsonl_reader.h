@@ -26,7 +26,10 @@ class JsonLinesBlockParser {
   ~JsonLinesBlockParser();
   // data[0, len) holds whole lines followed by kChunkPadding readable bytes; `lines_before` is
   // the number of physical lines in the file before the block, for line numbers in errors.
-  Status Parse(char* data, size_t len, uint64_t lines_before);
+  // *lines_after (optional) receives lines_before plus the block's physical lines.
+  Status Parse(char* data, size_t len, uint64_t lines_before, uint64_t* lines_after = nullptr);
+  // Sends counts to *stats from now on (to keep one block's counts apart).
+  void set_stats(ReadStats* stats);
 
  private:
   struct Impl;

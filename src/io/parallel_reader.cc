@@ -1,7 +1,13 @@
 // ReadEventsParallel: the calling thread reads the file in chunks, cuts them at the last line
 // end, counts their lines (for line numbers in errors) and queues them; worker threads parse the
 // blocks, each with its own parser, sink and statistics, merged at the end.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -93,6 +99,109 @@ class Dispatcher final : public io::ChunkConsumer {
   uint64_t lines_ = 0;
 };
 
+// A plain file mapped into memory, for parsing without copying: blocks are cut at line ends and
+// parsed in place, the bytes after a block serving as simdjson's padding; only a block too close
+// to the end of the file is copied into a padded buffer. Null when the file cannot be mapped
+// (a pipe, gzip data): the caller then reads through the chunk queue.
+class MappedFile {
+ public:
+  static std::unique_ptr<MappedFile> Open(const std::string& path) {
+    if (path == "-" || EndsWith(path, ".gz")) return nullptr;
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    struct stat st;
+    std::unique_ptr<MappedFile> m;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 2) {
+      size_t size = static_cast<size_t>(st.st_size);
+      // Private and writable because parsers take char*; they do not write, so no page is copied.
+      void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED) {
+        m.reset(new MappedFile(static_cast<char*>(p), size));
+        if (static_cast<unsigned char>(m->data_[0]) == 0x1f && static_cast<unsigned char>(m->data_[1]) == 0x8b)
+          m.reset();  // gzip without the suffix
+        else
+          madvise(p, size, MADV_SEQUENTIAL);
+      }
+    }
+    close(fd);
+    return m;
+  }
+  ~MappedFile() { munmap(data_, size_); }
+  char* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  MappedFile(char* data, size_t size) : data_(data), size_(size) {}
+  char* data_;
+  size_t size_;
+};
+
+// Per block: where it is, and what parsing it found (merged in file order at the end).
+struct MappedBlock {
+  size_t begin = 0, end = 0;
+  uint64_t lines = 0;
+  ReadStats stats;
+};
+
+Status ReadMapped(const MappedFile& file, std::string_view name, const FieldSet& fields, const ReadOptions& options,
+                  const std::vector<RecordSink>& sinks, ReadStats* stats) {
+  constexpr size_t kBlock = 4 << 20;
+  std::vector<MappedBlock> blocks;
+  for (size_t begin = 0; begin < file.size();) {
+    size_t end = std::min(begin + kBlock, file.size());
+    if (end < file.size()) {
+      const void* nl = std::memchr(file.data() + end - 1, '\n', file.size() - end + 1);
+      end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - file.data()) + 1 : file.size();
+    }
+    blocks.push_back({begin, end, 0, {}});
+    begin = end;
+  }
+  std::atomic<size_t> next{0};
+  std::atomic<uint64_t> done_bytes{0};
+  std::mutex progress_mu;
+  auto work = [&](size_t w) {
+    io::JsonLinesBlockParser parser(name, fields, options, sinks[w], nullptr);
+    std::unique_ptr<char[]> tail;
+    for (size_t i; (i = next.fetch_add(1)) < blocks.size();) {
+      MappedBlock& b = blocks[i];
+      parser.set_stats(&b.stats);
+      char* data = file.data() + b.begin;
+      size_t len = b.end - b.begin;
+      if (b.end + io::kChunkPadding > file.size()) {
+        tail.reset(new char[len + io::kChunkPadding]);
+        std::memcpy(tail.get(), data, len);
+        std::memset(tail.get() + len, ' ', io::kChunkPadding);
+        data = tail.get();
+      }
+      // Line numbers are relative to the block here and made absolute after the merge.
+      (void)parser.Parse(data, len, 0, &b.lines);
+      uint64_t total = done_bytes.fetch_add(len) + len;
+      if (options.progress) {
+        std::lock_guard<std::mutex> lock(progress_mu);
+        options.progress(total, file.size());
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < sinks.size(); ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+  uint64_t lines_before = 0;
+  for (MappedBlock& b : blocks) {
+    stats->lines += b.stats.lines;
+    stats->records += b.stats.records;
+    stats->bad_lines += b.stats.bad_lines;
+    for (LineError& e : b.stats.first_errors) {
+      if (stats->first_errors.size() >= options.max_reported_errors) break;
+      e.line += lines_before;
+      stats->first_errors.push_back(std::move(e));
+    }
+    lines_before += b.lines;
+  }
+  stats->bytes += file.size();
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ReadEventsParallel(const std::string& path, const FieldSet& fields, const ReadOptions& options, int workers,
@@ -101,15 +210,19 @@ Status ReadEventsParallel(const std::string& path, const FieldSet& fields, const
              (options.format == EventFormat::kAuto && (EndsWith(path, ".csv") || EndsWith(path, ".csv.gz")));
   if (workers <= 1 || csv || options.strict) return ReadEvents(path, fields, options, sink_for(0), stats);
   if (options.time_field.empty()) return Status::InvalidArgument("the time field name is empty");
+  ReadStats ignored;
+  if (stats == nullptr) stats = &ignored;
+  std::vector<RecordSink> sinks;
+  for (int w = 0; w < workers; ++w) sinks.push_back(sink_for(w));
+  if (auto mapped = MappedFile::Open(path)) return ReadMapped(*mapped, path, fields, options, sinks, stats);
+
   std::unique_ptr<io::ByteSource> source;
   Status s = io::OpenByteSource(path, &source);
   if (!s.ok()) return s;
   std::string name = path == "-" ? "<stdin>" : path;
 
   BlockQueue queue(static_cast<size_t>(workers) * 2);
-  std::vector<RecordSink> sinks;
   std::vector<ReadStats> worker_stats(static_cast<size_t>(workers));
-  for (int w = 0; w < workers; ++w) sinks.push_back(sink_for(w));
   std::vector<std::thread> threads;
   for (int w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
@@ -121,8 +234,6 @@ Status ReadEventsParallel(const std::string& path, const FieldSet& fields, const
     });
   }
   Dispatcher dispatcher(&queue);
-  ReadStats ignored;
-  if (stats == nullptr) stats = &ignored;
   // Smaller chunks than the sequential reader: several are in flight at once.
   s = io::ReadChunks(source.get(), &dispatcher, 4 << 20, &stats->bytes, options.progress);
   queue.Close();

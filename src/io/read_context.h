@@ -23,6 +23,7 @@ class ReadContext {
   const FieldSet& fields() const { return fields_; }
   const ReadOptions& options() const { return options_; }
   ReadStats* stats() const { return stats_; }
+  void set_stats(ReadStats* stats) { stats_ = stats; }
   std::string_view name() const { return name_; }
 
   void Emit(const Record& record) {
