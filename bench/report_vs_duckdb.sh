@@ -24,7 +24,7 @@ measure() {
   stats=$(mktemp)
   for _ in $(seq "$runs"); do
     /usr/bin/time -o "$stats" -f "%e %M" "$@" >/dev/null 2>&1 || true
-    read -r secs kib <"$stats"
+    read -r secs kib < <(tail -n 1 "$stats")  # time notes a non-zero exit on a line of its own
     if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
     [ "$kib" -gt "$peak" ] && peak=$kib
   done
