@@ -16,7 +16,9 @@ struct Evaluator::SloState {
   std::vector<SlotSeries> series;      // [0] = all, then cohorts
   std::vector<std::string> names;      // parallel to series
   mutable std::vector<UnitSeries> units;
-  mutable std::vector<bool> units_fresh;
+  // The series' total_valid() when its units were built: every push changes the total, so the
+  // cache is fresh exactly when the two agree, and pushing costs nothing extra.
+  mutable std::vector<uint64_t> units_built_at;
   std::unordered_map<std::string, size_t, Hash, std::equal_to<>> index;
   size_t other = 0;  // index of the "other" cohort once created
   uint64_t overflow = 0;
@@ -29,7 +31,7 @@ struct Evaluator::SloState {
     series.emplace_back(width, track_sums);
     names.push_back(std::move(name));
     units.emplace_back();
-    units_fresh.push_back(false);
+    units_built_at.push_back(UINT64_MAX);
     return series.size() - 1;
   }
   size_t CohortFor(const Record& r, DurationNs width) {
@@ -73,6 +75,7 @@ void Evaluator::Push(const Record& r) {
   if (!any_ || r.time_ns < min_time_) min_time_ = r.time_ns;
   if (!any_ || r.time_ns > max_time_) max_time_ = r.time_ns;
   any_ = true;
+  const int64_t slot = FloorDiv(r.time_ns, options_.slot);
   for (auto& state : slos_) {
     const Sli& sli = state->slo->sli;
     if (!sli.valid.Eval(r)) continue;
@@ -87,12 +90,10 @@ void Evaluator::Push(const Record& r) {
       default:
         good = sli.good.Eval(r);
     }
-    state->series[0].Add(r.time_ns, good, value);
-    state->units_fresh[0] = false;
+    state->series[0].AddToSlot(slot, good, value);
     if (!state->slo->cohorts.fields.empty()) {
       size_t c = state->CohortFor(r, options_.slot);
-      state->series[c].Add(r.time_ns, good, value);
-      state->units_fresh[c] = false;
+      state->series[c].AddToSlot(slot, good, value);
     }
   }
 }
@@ -107,7 +108,6 @@ void Evaluator::Merge(const Evaluator& other) {
     SloState& mine = *slos_[i];
     const SloState& theirs = *other.slos_[i];
     mine.series[0].Merge(theirs.series[0]);
-    mine.units_fresh[0] = false;
     for (size_t c = 1; c < theirs.series.size(); ++c) {
       size_t target;
       auto it = mine.index.find(theirs.names[c]);
@@ -122,7 +122,6 @@ void Evaluator::Merge(const Evaluator& other) {
         mine.index.emplace(theirs.names[c], target);
       }
       mine.series[target].Merge(theirs.series[c]);
-      mine.units_fresh[target] = false;
     }
     mine.overflow += theirs.overflow;
   }
@@ -140,9 +139,9 @@ const SlotSeries& Evaluator::slots(size_t slo, size_t cohort) const { return slo
 
 const UnitSeries& Evaluator::units(size_t slo, size_t cohort) const {
   SloState& s = *slos_[slo];
-  if (!s.units_fresh[cohort]) {
+  if (s.units_built_at[cohort] != s.series[cohort].total_valid()) {
     s.units[cohort] = UnitSeries(s.series[cohort], *s.slo);
-    s.units_fresh[cohort] = true;
+    s.units_built_at[cohort] = s.series[cohort].total_valid();
   }
   return s.units[cohort];
 }

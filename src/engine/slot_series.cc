@@ -25,8 +25,7 @@ void SlotSeries::Reserve(int64_t slot) {
   }
 }
 
-void SlotSeries::Add(TimeNs t, bool good, double value) {
-  int64_t slot = FloorDiv(t, width_);
+void SlotSeries::AddToSlot(int64_t slot, bool good, double value) {
   if (counts_.empty() || slot < first_ || slot >= end_slot()) Reserve(slot);
   size_t i = static_cast<size_t>(slot - first_);
   ++counts_[i].valid;

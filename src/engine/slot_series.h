@@ -23,7 +23,10 @@ class SlotSeries {
   // `track_sums`: also keep the per-slot sum of a measured field (throughput SLIs).
   SlotSeries(DurationNs slot_width, bool track_sums) : width_(slot_width), track_sums_(track_sums) {}
 
-  void Add(TimeNs t, bool good, double value);
+  void Add(TimeNs t, bool good, double value) { AddToSlot(FloorDiv(t, width_), good, value); }
+  // The same with the slot index already computed: a record counted in several series pays
+  // for the division once.
+  void AddToSlot(int64_t slot, bool good, double value);
   // Adds `other` slot by slot (same slot width), for merging partial evaluations.
   void Merge(const SlotSeries& other);
 
