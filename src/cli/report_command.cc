@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "cli/command.h"
@@ -14,18 +15,96 @@
 
 namespace slokit::cli {
 
+namespace {
+
+struct ReportOptions {
+  std::string spec;
+  std::vector<std::string> events;
+  std::string format = "table";
+  std::string at;
+  std::string slot = "1m";
+  std::string time_field;
+  bool strict = false;
+  int threads = 0;
+};
+
+int Fail(const std::string& message) {
+  std::cerr << "slokit report: " << message << "\n";
+  return kExitUsage;
+}
+
+// Reads every events file on `threads` threads, one evaluator each, and merges them into the
+// first. Bad lines are described on stderr; `inputs` gets per-file counts for the JSON output.
+Status ReadAllEvents(const ReportOptions& opts, const Spec& spec, const EvaluatorOptions& eo, int threads,
+                     Evaluator* merged, nlohmann::json* inputs) {
+  std::vector<Evaluator> workers;
+  for (int t = 1; t < threads; ++t) workers.emplace_back(spec, eo);
+  auto evaluator_for = [&](int worker) { return worker == 0 ? merged : &workers[static_cast<size_t>(worker) - 1]; };
+  ReadOptions ro;
+  ro.time_field = opts.time_field.empty() ? spec.time_field : opts.time_field;
+  ro.strict = opts.strict;
+  for (const std::string& path : opts.events) {
+    ReadStats stats;
+    ProgressBar bar;
+    ro.progress = [&](uint64_t done, uint64_t total) {
+      bar.Update(total ? static_cast<double>(done) / static_cast<double>(total) : -1,
+                 fmt::format("{}: {:.0f} MB", path, static_cast<double>(done) / 1e6));
+    };
+    Status s = ReadEventsParallel(
+        path, spec.fields, ro, threads,
+        [&](int worker) { return [ev = evaluator_for(worker)](const Record& r) { ev->Push(r); }; }, &stats);
+    if (!s.ok()) return s;
+    inputs->push_back({{"path", path}, {"lines", stats.lines}, {"events", stats.records},
+                       {"bad_lines", stats.bad_lines}, {"bytes", stats.bytes}});
+    if (stats.bad_lines) {
+      std::cerr << fmt::format("slokit report: {}: {} of {} lines rejected\n", path, stats.bad_lines, stats.lines);
+      for (const LineError& e : stats.first_errors) std::cerr << fmt::format("  {}:{}: {}\n", path, e.line, e.message);
+    }
+  }
+  for (const Evaluator& w : workers) merged->Merge(w);
+  return Status::Ok();
+}
+
+int RunReport(const ReportOptions& opts) {
+  Spec spec;
+  std::vector<Diagnostic> warnings;
+  Status s = LoadSpecFile(opts.spec, &spec, &warnings);
+  if (!s.ok()) return Fail(s.message());
+  EvaluatorOptions eo;
+  auto slot = ParseDuration(opts.slot);
+  if (!slot || *slot < kSecond || kMinute % *slot != 0)
+    return Fail("--slot must be a duration that divides 1m evenly (e.g. 1m, 30s, 10s)");
+  eo.slot = *slot;
+  std::optional<TimeNs> at;
+  if (!opts.at.empty()) {
+    at = ParseRfc3339(opts.at);
+    if (!at) return Fail("--at: expected an RFC 3339 timestamp like 2026-10-31T00:00:00Z");
+    at = FloorDiv(*at, eo.slot) * eo.slot;
+  }
+  int threads = opts.threads > 0 ? opts.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  Evaluator evaluator(spec, eo);
+  nlohmann::json inputs = nlohmann::json::array();
+  s = ReadAllEvents(opts, spec, eo, threads, &evaluator, &inputs);
+  if (!s.ok()) return Fail(s.message());
+  if (!at) at = evaluator.data_end();
+  if (*at == 0) return Fail("no events were read");
+  for (const Diagnostic& d : warnings) std::cerr << d.ToString() << "\n";
+  Report report = BuildReport(evaluator, *at);
+  if (opts.format == "json") {
+    nlohmann::json j = ReportToJson(report);
+    j["inputs"] = inputs;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << RenderReportTable(report);
+  }
+  return report.all_met() ? kExitOk : kExitViolated;
+}
+
+}  // namespace
+
 Command MakeReportCommand(CLI::App& parent) {
-  struct Options {
-    std::string spec;
-    std::vector<std::string> events;
-    std::string format = "table";
-    std::string at;
-    std::string slot = "1m";
-    std::string time_field;
-    bool strict = false;
-    int threads = 0;
-  };
-  auto opts = std::make_shared<Options>();
+  auto opts = std::make_shared<ReportOptions>();
   CLI::App* app = parent.add_subcommand("report", "Evaluate SLOs over request events: SLI, error budget, burn "
                                                   "rates, and the alerts the policy would have fired");
   app->add_option("spec", opts->spec, "SLO spec (YAML)")->required();
@@ -41,77 +120,7 @@ Command MakeReportCommand(CLI::App& parent) {
   app->footer(
       "Exit codes: 0 every SLO met, 1 at least one SLO violated, 2 bad usage or bad input.\n"
       "Bad event lines are counted and the first few are described on stderr.");
-  auto run = [opts]() -> int {
-    Spec spec;
-    std::vector<Diagnostic> warnings;
-    Status s = LoadSpecFile(opts->spec, &spec, &warnings);
-    if (!s.ok()) {
-      std::cerr << "slokit report: " << s.message() << "\n";
-      return kExitUsage;
-    }
-    EvaluatorOptions eo;
-    auto slot = ParseDuration(opts->slot);
-    if (!slot || *slot < kSecond || kMinute % *slot != 0) {
-      std::cerr << "slokit report: --slot must be a duration that divides 1m evenly (e.g. 1m, 30s, 10s)\n";
-      return kExitUsage;
-    }
-    eo.slot = *slot;
-    int threads = opts->threads > 0 ? opts->threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    // One evaluator per parsing thread, merged once everything is read: no locks per event.
-    std::vector<Evaluator> evaluators;
-    for (int t = 0; t < threads; ++t) evaluators.emplace_back(spec, eo);
-    Evaluator& evaluator = evaluators[0];
-    ReadOptions ro;
-    ro.time_field = opts->time_field.empty() ? spec.time_field : opts->time_field;
-    ro.strict = opts->strict;
-    nlohmann::json inputs = nlohmann::json::array();
-    for (const std::string& path : opts->events) {
-      ReadStats stats;
-      ProgressBar bar;
-      ro.progress = [&](uint64_t done, uint64_t total) {
-        bar.Update(total ? static_cast<double>(done) / static_cast<double>(total) : -1,
-                   fmt::format("{}: {:.0f} MB", path, static_cast<double>(done) / 1e6));
-      };
-      s = ReadEventsParallel(
-          path, spec.fields, ro, threads,
-          [&](int worker) { return [ev = &evaluators[static_cast<size_t>(worker)]](const Record& r) { ev->Push(r); }; },
-          &stats);
-      if (!s.ok()) {
-        std::cerr << "slokit report: " << s.message() << "\n";
-        return kExitUsage;
-      }
-      inputs.push_back({{"path", path}, {"lines", stats.lines}, {"events", stats.records},
-                        {"bad_lines", stats.bad_lines}, {"bytes", stats.bytes}});
-      if (stats.bad_lines) {
-        std::cerr << fmt::format("slokit report: {}: {} of {} lines rejected\n", path, stats.bad_lines, stats.lines);
-        for (const LineError& e : stats.first_errors) std::cerr << fmt::format("  {}:{}: {}\n", path, e.line, e.message);
-      }
-    }
-    for (size_t t = 1; t < evaluators.size(); ++t) evaluator.Merge(evaluators[t]);
-    TimeNs at = evaluator.data_end();
-    if (!opts->at.empty()) {
-      auto t = ParseRfc3339(opts->at);
-      if (!t) {
-        std::cerr << "slokit report: --at: expected an RFC 3339 timestamp like 2026-10-31T00:00:00Z\n";
-        return kExitUsage;
-      }
-      at = FloorDiv(*t, eo.slot) * eo.slot;
-    }
-    if (at == 0) {
-      std::cerr << "slokit report: no events were read\n";
-      return kExitUsage;
-    }
-    for (const Diagnostic& d : warnings) std::cerr << d.ToString() << "\n";
-    Report report = BuildReport(evaluator, at);
-    if (opts->format == "json") {
-      nlohmann::json j = ReportToJson(report);
-      j["inputs"] = inputs;
-      std::cout << j.dump(2) << "\n";
-    } else {
-      std::cout << RenderReportTable(report);
-    }
-    return report.all_met() ? kExitOk : kExitViolated;
-  };
+  auto run = [opts]() -> int { return RunReport(*opts); };
   return {app, run};
 }
 
