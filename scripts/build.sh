@@ -3,6 +3,8 @@
 #   scripts/build.sh [release|sanitize|fuzz|tsan] [extra cmake args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache hashes relative paths below here, so clones of the repository share cached objects.
+export CCACHE_BASEDIR="$PWD"
 flavour=${1:-release}; shift || true
 case "$flavour" in
   release)  dir=build;          args=(-DCMAKE_BUILD_TYPE=Release) ;;
