@@ -91,6 +91,12 @@ int RunReport(const ReportOptions& opts) {
   if (*at == 0) return Fail("no events were read");
   for (const Diagnostic& d : warnings) std::cerr << d.ToString() << "\n";
   Report report = BuildReport(evaluator, *at);
+  for (const SloReport& sr : report.slos) {
+    const Slo& slo = spec.slos[sr.index];
+    if (sr.overflow_events)
+      std::cerr << fmt::format("slokit report: warning: SLO {}: more than {} cohorts; {} events folded into 'other'\n",
+                               slo.name, slo.cohorts.max, sr.overflow_events);
+  }
   if (opts.format == "json") {
     nlohmann::json j = ReportToJson(report);
     j["inputs"] = inputs;

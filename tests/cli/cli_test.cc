@@ -95,6 +95,18 @@ TEST_F(CliTest, BadLinesAreCountedAndStrictModeStops) {
   EXPECT_TRUE(strict.out.empty());
 }
 
+TEST_F(CliTest, CohortOverflowIsWarnedAbout) {
+  std::string spec = Write("s.yaml", "service: s\nowners: {infra: a}\nslos:\n  - name: a\n    objective: 50\n"
+                                     "    sli: {ratio: {good: ok}}\n    cohorts: {by: [id], max: 2}\n");
+  std::string events;
+  for (int i = 0; i < 5; ++i)
+    events += "{\"ts\": " + std::to_string(1790812800 + i) + ", \"ok\": true, \"id\": \"u" + std::to_string(i) + "\"}\n";
+  Result r = Slokit("report " + spec + " --events " + Write("e.jsonl", events));
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.err.find("warning: SLO a: more than 2 cohorts; 3 events folded into 'other'"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("other"), std::string::npos) << r.out;
+}
+
 TEST_F(CliTest, BadSpecAndBadUsageExitTwo) {
   std::string spec = Write("bad.yaml", "service: s\nslos:\n  - name: a\n    objective: 120\n    sli: {ratio: {good: ok}}\n");
   Result v = Slokit("validate " + spec);
