@@ -20,5 +20,7 @@ struct Command {
 Command MakeValidateCommand(CLI::App& parent);
 Command MakeReportCommand(CLI::App& parent);
 Command MakeSimulateCommand(CLI::App& parent);
+Command MakeCanaryCommand(CLI::App& parent);
+Command MakeDriftCommand(CLI::App& parent);
 
 }  // namespace slokit::cli

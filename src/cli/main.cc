@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
       slokit::cli::MakeValidateCommand(app),
       slokit::cli::MakeReportCommand(app),
       slokit::cli::MakeSimulateCommand(app),
+      slokit::cli::MakeCanaryCommand(app),
+      slokit::cli::MakeDriftCommand(app),
   };
   try {
     app.parse(argc, argv);
