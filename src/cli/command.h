@@ -20,7 +20,10 @@ struct Command {
 Command MakeValidateCommand(CLI::App& parent);
 Command MakeReportCommand(CLI::App& parent);
 Command MakeSimulateCommand(CLI::App& parent);
+Command MakeRulesCommand(CLI::App& parent);
 Command MakeCanaryCommand(CLI::App& parent);
 Command MakeDriftCommand(CLI::App& parent);
+Command MakeCatalogCommand(CLI::App& parent);
+Command MakeInitCommand(CLI::App& parent);
 
 }  // namespace slokit::cli

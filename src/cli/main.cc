@@ -12,8 +12,11 @@ int main(int argc, char** argv) {
       slokit::cli::MakeValidateCommand(app),
       slokit::cli::MakeReportCommand(app),
       slokit::cli::MakeSimulateCommand(app),
+      slokit::cli::MakeRulesCommand(app),
       slokit::cli::MakeCanaryCommand(app),
       slokit::cli::MakeDriftCommand(app),
+      slokit::cli::MakeCatalogCommand(app),
+      slokit::cli::MakeInitCommand(app),
   };
   try {
     app.parse(argc, argv);

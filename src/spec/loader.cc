@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <fstream>
@@ -10,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "spec/prometheus_binding.h"
+#include "spec/preset.h"
 #include "spec/yaml_reader.h"
 
 namespace slokit {
@@ -81,7 +84,7 @@ struct SpecBuilder {
 
   // latency: {field, unit, threshold}  →  field <= threshold
   Expr LatencyGood(const YamlField& m, std::string* desc) {
-    m.AllowOnly({"field", "unit", "threshold", "when_missing"});
+    m.AllowOnly({"field", "unit", "threshold", "when_missing", "prometheus"});
     int field = Field(m["field"]);
     double t = ThresholdInFieldUnit(m, "threshold");
     *desc = fmt::format("{} <= {}", m["field"].Scalar(), m["threshold"].Scalar());
@@ -90,7 +93,7 @@ struct SpecBuilder {
 
   // quality: {field, min} or {flag}  →  field >= min, or not flag
   Expr QualityGood(const YamlField& m, std::string* desc, int* measured) {
-    m.AllowOnly({"field", "min", "flag", "when_missing"});
+    m.AllowOnly({"field", "min", "flag", "when_missing", "prometheus"});
     if (m.Has("flag") == m.Has("field")) m.Fail("a quality SLI needs either 'field' with 'min', or 'flag'");
     if (m.Has("flag")) {
       *measured = Field(m["flag"]);
@@ -119,14 +122,18 @@ struct SpecBuilder {
   }
 
   void BuildSli(const YamlField& node, Slo* slo) {
-    if (!node.IsMap() || node.Size() != 1)
+    // A `prometheus:` binding may sit beside the kind (composite's body is a list).
+    bool sibling_binding = node.IsMap() && node.Has("prometheus");
+    if (!node.IsMap() || node.Size() != (sibling_binding ? 2u : 1u))
       node.Fail("expected exactly one SLI kind: ratio, latency, percentile, throughput, quality or composite");
-    auto [kind_name, body] = node.OnlyEntry();
+    auto entries = node.Entries();
+    auto kind_entry = std::find_if(entries.begin(), entries.end(), [](const auto& e) { return e.first != "prometheus"; });
+    auto [kind_name, body] = *kind_entry;
     Sli& sli = slo->sli;
     std::vector<Expr> validity;
     if (kind_name == "ratio") {
       sli.kind = SliKind::kRatio;
-      body.AllowOnly({"good", "valid"});
+      body.AllowOnly({"good", "valid", "prometheus"});
       sli.good = Filter(body["good"]);
       if (body.Has("valid")) validity.push_back(Filter(body["valid"]));
       sli.description = fmt::format("good: {}", body["good"].Scalar());
@@ -137,7 +144,7 @@ struct SpecBuilder {
       validity.push_back(Expr::Present(sli.field));
     } else if (kind_name == "percentile") {
       sli.kind = SliKind::kPercentile;
-      body.AllowOnly({"field", "unit", "p", "percentile", "threshold"});
+      body.AllowOnly({"field", "unit", "p", "percentile", "threshold", "prometheus"});
       sli.field = Field(body["field"]);
       const char* pkey = body.Has("p") ? "p" : "percentile";
       sli.percentile = body[pkey].Number();
@@ -150,7 +157,7 @@ struct SpecBuilder {
                                     body["threshold"].Scalar(), FormatDuration(slo->budgeting.slice));
     } else if (kind_name == "throughput") {
       sli.kind = SliKind::kThroughput;
-      body.AllowOnly({"field", "min"});
+      body.AllowOnly({"field", "min", "prometheus"});
       sli.field = Field(body["field"]);
       sli.threshold = body["min"].Number();
       if (sli.threshold <= 0) body["min"].Fail("expected a positive rate per second");
@@ -171,6 +178,8 @@ struct SpecBuilder {
         YamlField cond = body[i];
         if (!cond.IsMap() || cond.Size() != 1) cond.Fail("expected one of: good, latency, quality");
         auto [ck, cb] = cond.OnlyEntry();
+        if (cb.IsMap() && cb.Has("prometheus"))
+          cb["prometheus"].Fail("a composite SLI's binding goes beside the list: sli: {composite: [...], prometheus: {...}}");
         std::string part;
         if (ck == "good") {
           parts.push_back(Filter(cb));
@@ -195,6 +204,16 @@ struct SpecBuilder {
     }
     if (slo->sli.kind == SliKind::kPercentile || slo->sli.kind == SliKind::kThroughput) {
       slo->budgeting.kind = Budgeting::Kind::kTimeslices;
+    }
+    // Prometheus bindings (spec/prometheus_binding.h): inside the kind's mapping or beside it.
+    bool inner_binding = body.IsMap() && body.Has("prometheus");
+    if (inner_binding && sibling_binding) node["prometheus"].Fail("give the prometheus binding once");
+    if (inner_binding || sibling_binding) {
+      BindingContext bc;
+      if (body.IsMap() && body.Has("threshold") && (sli.kind == SliKind::kLatency || sli.kind == SliKind::kPercentile))
+        bc.threshold_ns = static_cast<double>(body["threshold"].Duration());
+      bc.percentile = sli.percentile;
+      ParsePrometheusBinding(inner_binding ? body["prometheus"] : node["prometheus"], sli.kind, bc, &sli.prometheus);
     }
     validity.insert(validity.begin(), std::move(sli.valid));
     sli.valid = Expr::And(std::move(validity));
@@ -371,13 +390,16 @@ Status LoadSpecString(std::string_view yaml, std::string_view name, Spec* spec, 
     return Status::ParseError(
         fmt::format("{}:{}:{}: invalid YAML: {}", name, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
+  KpiReferences kpis;  // `preset:`, `sector:` and `kpi:` (spec/preset.h)
   try {
+    ExpandKpiReferences(root, spec->file, &kpis);
     SpecBuilder{spec}.Build(YamlField(root, spec->file, ""));
   } catch (const SpecError& e) {
     return Status::InvalidArgument(e.diagnostic.ToString());
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", name, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
+  ApplyKpiReferences(kpis, spec);
   if (warnings) {
     auto lint = LintSpec(*spec);
     warnings->insert(warnings->end(), lint.begin(), lint.end());

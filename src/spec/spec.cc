@@ -1,5 +1,9 @@
 #include "spec/spec.h"
 
+#include <memory>
+
+#include "spec/catalog.h"
+
 namespace slokit {
 
 const char* SliKindName(SliKind kind) {
@@ -32,14 +36,12 @@ void Window::Bounds(TimeNs at, TimeNs* start, TimeNs* end_of_period) const {
 }
 
 AlertingPolicy AlertingPolicy::Defaults() {
-  // Seed 000's policy, the multiwindow multi-burn-rate alerts of the SRE workbook.
-  AlertingPolicy p;
-  p.conditions = {
-      {"page", kHour, 5 * kMinute, 14.4},
-      {"page", 6 * kHour, 30 * kMinute, 6},
-      {"ticket", 3 * kDay, 6 * kHour, 1},
-  };
-  return p;
+  // Seed 000's slo_policy, the multiwindow multi-burn-rate alerts of the SRE workbook, as the
+  // catalog holds it (catalog/sectors.yaml, policies.slo_policy): the one in use (--catalog,
+  // SLOKIT_CATALOG), else the one compiled in.
+  std::shared_ptr<const CatalogSet> set;
+  if (ActiveCatalog(&set).ok()) return set->catalog.policies.slo;
+  return EmbeddedCatalog().catalog.policies.slo;
 }
 
 }  // namespace slokit

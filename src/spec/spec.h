@@ -10,6 +10,7 @@
 #include "core/expr.h"
 #include "core/record.h"
 #include "core/time.h"
+#include "spec/prometheus_binding.h"
 
 namespace slokit {
 
@@ -52,6 +53,8 @@ struct Sli {
   double percentile = 0;    // 0..100
   double threshold = 0;     // in the field's own unit
   std::string description;  // a one-line human summary, e.g. "ttft_ms <= 500 (p95 per 5m)"
+  PrometheusBinding prometheus;  // the series that measure it, for `slokit rules` (optional)
+  std::string kpi;  // the catalog KPI it measures (sector/ABBR, spec/catalog.h), when it names one
 };
 
 struct Cohorts {
@@ -115,6 +118,8 @@ struct Spec {
   AlertingPolicy alerting;
   std::vector<Slo> slos;
   FieldSet fields;  // every event field the spec reads
+  std::string preset;  // the preset mapping KPIs to series (spec/preset.h), if any
+  std::string sector;  // the catalog sector its KPIs come from, if given
 };
 
 }  // namespace slokit
