@@ -1,59 +1,22 @@
 // The slokit binary end to end: exit codes (0 met, 1 violated, 2 bad usage or input), where
 // errors go, and that report's JSON holds what the table shows.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/slokit_runner.h"
+
 namespace {
+
+using slokit::testing::Result;
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-class CliTest : public ::testing::Test {
+class CliTest : public slokit::testing::SlokitTest {
  protected:
-  CliTest() {
-    dir_ = fs::temp_directory_path() / ("slokit_cli_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  ~CliTest() override { fs::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& content) {
-    std::string p = (dir_ / name).string();
-    std::ofstream(p) << content;
-    return p;
-  }
-
-  Result Slokit(const std::string& args) {
-    std::string out = (dir_ / "stdout").string(), err = (dir_ / "stderr").string();
-    std::string cmd = std::string(SLOKIT_BINARY_DIR) + "/slokit " + args + " >" + out + " 2>" + err;
-    int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
-  }
-
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-
   std::string Example() const { return std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml"; }
-
-  fs::path dir_;
 };
 
 TEST_F(CliTest, ReportExitsZeroWhenEveryObjectiveIsMet) {

@@ -13,43 +13,16 @@
 #include <sstream>
 #include <string>
 
+#include "cli/slokit_runner.h"
+
 namespace {
+
+using slokit::testing::Result;
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-class InitTest : public ::testing::Test {
+class InitTest : public slokit::testing::SlokitTest {
  protected:
-  InitTest() {
-    dir_ = fs::temp_directory_path() / ("slokit_init_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  ~InitTest() override { fs::remove_all(dir_); }
-
-  // Runs a shell command in the test's own directory (not the source or build tree: the catalog
-  // must come from the binary).
-  Result Run(const std::string& command) {
-    std::string out = (dir_ / "stdout").string(), err = (dir_ / "stderr").string();
-    std::string cmd = "cd " + dir_.string() + " && " + command + " >" + out + " 2>" + err;
-    int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
-  }
-  Result Slokit(const std::string& args) { return Run(Binary() + " " + args); }
-  static std::string Binary() { return std::string(SLOKIT_BINARY_DIR) + "/slokit"; }
-
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
 
   // (sector id, preset) for every LLM inference sector and every preset, from the catalog itself.
   std::vector<std::pair<std::string, std::string>> Combinations() {
@@ -64,7 +37,6 @@ class InitTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
 };
 
 #ifndef SLOKIT_INIT_PROMTOOL

@@ -11,40 +11,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/slokit_runner.h"
+
 namespace {
+
+using slokit::testing::Result;
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-class CanaryCliTest : public ::testing::Test {
+class CanaryCliTest : public slokit::testing::SlokitTest {
  protected:
-  CanaryCliTest() {
-    dir_ = fs::temp_directory_path() / ("slokit_canary_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  ~CanaryCliTest() override { fs::remove_all(dir_); }
-
-  Result Slokit(const std::string& args) {
-    std::string out = (dir_ / "stdout").string(), err = (dir_ / "stderr").string();
-    std::string cmd = std::string(SLOKIT_BINARY_DIR) + "/slokit " + args + " >" + out + " 2>" + err;
-    int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    return r;
-  }
-
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-
   static std::string Config() { return std::string(SLOKIT_SOURCE_DIR) + "/examples/canary.yaml"; }
   static std::string Selectors() { return " --baseline 'deployment == \"stable\"' --canary 'deployment == \"canary\"'"; }
 
@@ -55,7 +31,6 @@ class CanaryCliTest : public ::testing::Test {
     return trace;
   }
 
-  fs::path dir_;
 };
 
 // FNV-1a: the relabelling must not depend on anything but the request id.
