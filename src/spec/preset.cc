@@ -403,8 +403,10 @@ void ExpandKpiReferences(YAML::Node& root, const std::string& file, KpiReference
       for (auto it = sli.begin(); it != sli.end(); ++it) {
         std::string kind = it->first.as<std::string>();
         if (kind == "prometheus") continue;
-        const YAML::Node& cbody = it->second;
-        if (cbody.IsMap() && cbody["kpi"]) refs.push_back({i, kind, it->second, sibling});
+        // A copy: `it->second` lives in a proxy that dies with this statement, so a reference
+        // to it would dangle (ASan: stack-use-after-scope).
+        const YAML::Node cbody = it->second;
+        if (cbody.IsMap() && cbody["kpi"]) refs.push_back({i, kind, cbody, sibling});
       }
     }
   }
