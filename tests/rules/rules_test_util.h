@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -50,8 +51,10 @@ class ScratchDir {
  public:
   ScratchDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / ("slokit_rules_" + std::to_string(getpid()) + "_" +
-                                         info->test_suite_name() + "_" + info->name());
+    // Parameterised tests have '/' in their names: keep one directory level.
+    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
+    std::replace(name.begin(), name.end(), '/', '_');
+    path_ = fs::temp_directory_path() / ("slokit_rules_" + std::to_string(getpid()) + "_" + name);
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
