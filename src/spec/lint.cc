@@ -30,6 +30,13 @@ std::vector<Diagnostic> LintSpec(const Spec& spec) {
                                         FormatDuration(c.long_window), slo.window.text.empty() ? FormatDuration(window)
                                                                                                : slo.window.text));
       }
+      if (slo.budgeting.kind == Budgeting::Kind::kTimeslices &&
+          static_cast<uint64_t>(c.long_window / slo.budgeting.slice) < slo.alerting.min_valid_events) {
+        warn(slo, "alerting", fmt::format("{} alert can never fire: its {} window holds {} slices, fewer than "
+                                          "min_valid_events ({}), which counts slices for this SLO", c.severity,
+                                          FormatDuration(c.long_window), c.long_window / slo.budgeting.slice,
+                                          slo.alerting.min_valid_events));
+      }
       if (slo.budgeting.kind == Budgeting::Kind::kTimeslices && c.short_window < slo.budgeting.slice) {
         warn(slo, "budgeting", fmt::format("{} alert short window {} is shorter than the {} slice: it sees at most "
                                            "one slice and reacts only when a slice completes", c.severity,

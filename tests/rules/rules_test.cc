@@ -368,7 +368,7 @@ TEST(AlertingRules, MultiWindowMultiBurnRateWithTheLowTrafficGuard) {
   EXPECT_NE(Alerts(p95)[0]["expr"].as<std::string>().find(
                 "sum without (sli_window) "
                 "(count_over_time(slokit:sli_slice:good5m{slo=\"ttft-p95\",service=\"chat-api\"}"
-                "[55m59s])) >= 100"),
+                "[55m59s])) >= 6"),
             std::string::npos);
 }
 

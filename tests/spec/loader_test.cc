@@ -167,6 +167,26 @@ slos:
   EXPECT_EQ(all.find("page alert at burn rate 6 can never"), std::string::npos) << all;
 }
 
+TEST(SpecLoader, WarnsWhenTheLowTrafficGuardOutnumbersTheSlicesOfAWindow) {
+  Spec spec;
+  std::vector<Diagnostic> warnings;
+  ASSERT_EQ(Load(R"(service: s
+owners: {infra: sre}
+alerting: {min_valid_events: 100}
+slos:
+  - name: p95
+    objective: 99
+    window: 7d
+    budgeting: {timeslices: 5m}
+    sli: {percentile: {field: t, p: 95, threshold: 1s}}
+)", &spec, &warnings), "");
+  std::string all;
+  for (const auto& w : warnings) all += w.ToString() + "\n";
+  EXPECT_NE(all.find("page alert can never fire: its 1h window holds 12 slices, fewer than min_valid_events (100)"),
+            std::string::npos) << all;
+  EXPECT_EQ(all.find("its 3d window"), std::string::npos) << all;  // 864 slices: fine
+}
+
 TEST(SpecLoader, ExampleSpecLoadsWithoutWarnings) {
   Spec spec;
   std::vector<Diagnostic> warnings;
