@@ -427,12 +427,7 @@ void JsonLinesBlockParser::set_stats(ReadStats* stats) { impl_->ctx.set_stats(st
 Status ReadJsonLinesFrom(ByteSource* source, std::string_view name, const FieldSet& fields,
                          const ReadOptions& options, const RecordSink& sink, ReadStats* stats,
                          size_t chunk_size) {
-  ReadStats ignored;
-  if (stats == nullptr) stats = &ignored;
-  if (options.time_field.empty()) return Status::InvalidArgument("the time field name is empty");
-  ReadContext ctx(name, fields, options, sink, stats);
-  JsonLinesParser parser(&ctx);
-  return ReadChunks(source, &parser, chunk_size, &stats->bytes, options.progress);
+  return ReadWithParser<JsonLinesParser>(source, name, fields, options, sink, stats, chunk_size);
 }
 
 }  // namespace slokit::io

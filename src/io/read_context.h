@@ -10,6 +10,7 @@
 
 #include "core/record.h"
 #include "core/status.h"
+#include "io/byte_source.h"
 #include "io/event_reader.h"
 
 namespace slokit::io {
@@ -60,5 +61,18 @@ class ReadContext {
   const RecordSink& sink_;
   ReadStats* stats_;
 };
+
+// The body shared by the readers' entry points: check the options, build a context and a
+// `Parser` (a ChunkConsumer taking a ReadContext*), and feed it the source in chunks.
+template <typename Parser>
+Status ReadWithParser(ByteSource* source, std::string_view name, const FieldSet& fields, const ReadOptions& options,
+                      const RecordSink& sink, ReadStats* stats, size_t chunk_size) {
+  ReadStats ignored;
+  if (stats == nullptr) stats = &ignored;
+  if (options.time_field.empty()) return Status::InvalidArgument("the time field name is empty");
+  ReadContext ctx(name, fields, options, sink, stats);
+  Parser parser(&ctx);
+  return ReadChunks(source, &parser, chunk_size, &stats->bytes, options.progress);
+}
 
 }  // namespace slokit::io
