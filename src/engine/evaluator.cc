@@ -16,8 +16,7 @@ struct Evaluator::SloState {
   std::vector<SlotSeries> series;      // [0] = all, then cohorts
   std::vector<std::string> names;      // parallel to series
   mutable std::vector<UnitSeries> units;
-  // The series' total_valid() when its units were built: every push changes the total, so the
-  // cache is fresh exactly when the two agree, and pushing costs nothing extra.
+  // The series' revision() when its units were built: the cache is fresh while the two agree.
   mutable std::vector<uint64_t> units_built_at;
   std::unordered_map<std::string, size_t, Hash, std::equal_to<>> index;
   size_t other = 0;  // index of the "other" cohort once created
@@ -52,15 +51,23 @@ struct Evaluator::SloState {
         default: key += "-"; break;
       }
     }
-    auto it = index.find(std::string_view(key));
+    return CohortNamed(key, width);
+  }
+  // `restoring`: the name comes from stored counts, where "other" is the overflow series itself.
+  size_t CohortNamed(std::string_view name, DurationNs width, bool restoring = false) {
+    auto it = index.find(name);
     if (it != index.end()) return it->second;
+    if (restoring && name == "other") {
+      if (other == 0) other = AddSeries("other", width);
+      return other;
+    }
     if (index.size() >= slo->cohorts.max) {
       ++overflow;
       if (other == 0) other = AddSeries("other", width);
       return other;
     }
-    size_t id = AddSeries(key, width);
-    index.emplace(key, id);
+    size_t id = AddSeries(std::string(name), width);
+    index.emplace(std::string(name), id);
     return id;
   }
 };
@@ -96,6 +103,17 @@ void Evaluator::Push(const Record& r) {
       state->series[c].AddToSlot(slot, good, value);
     }
   }
+}
+
+void Evaluator::AddCounts(size_t slo, std::string_view cohort, int64_t slot, SlotCounts counts, double sum) {
+  if (counts.valid == 0 && sum == 0) return;
+  const TimeNs t = slot * options_.slot;
+  if (!any_ || t < min_time_) min_time_ = t;
+  if (!any_ || t > max_time_) max_time_ = t;
+  any_ = true;
+  SloState& state = *slos_[slo];
+  size_t c = cohort == "all" ? 0 : state.CohortNamed(cohort, options_.slot, /*restoring=*/true);
+  state.series[c].AddCounts(slot, counts, sum);
 }
 
 void Evaluator::Merge(const Evaluator& other) {
@@ -139,9 +157,9 @@ const SlotSeries& Evaluator::slots(size_t slo, size_t cohort) const { return slo
 
 const UnitSeries& Evaluator::units(size_t slo, size_t cohort) const {
   SloState& s = *slos_[slo];
-  if (s.units_built_at[cohort] != s.series[cohort].total_valid()) {
+  if (s.units_built_at[cohort] != s.series[cohort].revision()) {
     s.units[cohort] = UnitSeries(s.series[cohort], *s.slo);
-    s.units_built_at[cohort] = s.series[cohort].total_valid();
+    s.units_built_at[cohort] = s.series[cohort].revision();
   }
   return s.units[cohort];
 }

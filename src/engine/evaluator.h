@@ -51,6 +51,10 @@ class Evaluator {
   Evaluator(Evaluator&&) noexcept;
 
   void Push(const Record& record);
+  // Adds aggregated counts to one series: `cohort` "all" is the SLO as a whole, any other name
+  // a cohort (created if new, within the cohort bound, else folded into "other"). Unlike Push
+  // it touches only that series, and empty counts are ignored. Used to restore stored slots and to feed counter increases.
+  void AddCounts(size_t slo, std::string_view cohort, int64_t slot, SlotCounts counts, double sum = 0);
   void Merge(const Evaluator& other);
 
   const Spec& spec() const { return *spec_; }

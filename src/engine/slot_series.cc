@@ -32,6 +32,17 @@ void SlotSeries::AddToSlot(int64_t slot, bool good, double value) {
   counts_[i].good += good ? 1 : 0;
   if (track_sums_) sums_[i] += value;
   ++total_valid_;
+  ++revision_;
+}
+
+void SlotSeries::AddCounts(int64_t slot, SlotCounts counts, double sum) {
+  if (counts_.empty() || slot < first_ || slot >= end_slot()) Reserve(slot);
+  size_t i = static_cast<size_t>(slot - first_);
+  counts_[i].valid += counts.valid;
+  counts_[i].good += counts.good;
+  if (track_sums_) sums_[i] += sum;
+  total_valid_ += counts.valid;
+  ++revision_;
 }
 
 void SlotSeries::Merge(const SlotSeries& other) {
@@ -45,6 +56,7 @@ void SlotSeries::Merge(const SlotSeries& other) {
     if (track_sums_ && other.track_sums_) sums_[i] += other.sums_[k];
   }
   total_valid_ += other.total_valid_;
+  ++revision_;
 }
 
 SlotCounts SlotSeries::at(int64_t slot) const {

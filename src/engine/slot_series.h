@@ -27,6 +27,8 @@ class SlotSeries {
   // The same with the slot index already computed: a record counted in several series pays
   // for the division once.
   void AddToSlot(int64_t slot, bool good, double value);
+  // Adds already-aggregated counts (a restored slot, or counter increases from a scrape).
+  void AddCounts(int64_t slot, SlotCounts counts, double sum);
   // Adds `other` slot by slot (same slot width), for merging partial evaluations.
   void Merge(const SlotSeries& other);
 
@@ -37,6 +39,8 @@ class SlotSeries {
   SlotCounts at(int64_t slot) const;
   double sum_at(int64_t slot) const;
   uint64_t total_valid() const { return total_valid_; }
+  // Changes with every addition: derived data built at one revision is fresh while it holds.
+  uint64_t revision() const { return revision_; }
 
  private:
   void Reserve(int64_t slot);
@@ -46,6 +50,7 @@ class SlotSeries {
   std::vector<SlotCounts> counts_;
   std::vector<double> sums_;
   uint64_t total_valid_ = 0;
+  uint64_t revision_ = 0;
 };
 
 struct UnitCounts {

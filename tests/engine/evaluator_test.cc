@@ -259,5 +259,34 @@ TEST(Evaluator, OutOfOrderEventsAndMergeGiveTheSameCounts) {
   EXPECT_EQ(in_order.data_end(), kT0 + 500 * kMinute);
 }
 
+TEST(Evaluator, AddCountsRestoresWhatPushBuilt) {
+  Spec spec = MustLoad(OneSlo("    objective: 99\n    sli: {ratio: {good: ok}}\n    cohorts: {by: [model], max: 2}\n"));
+  Evaluator pushed(spec), restored(spec);
+  RecordBuilder b(spec);
+  const char* models[] = {"x", "y", "z", "w"};
+  for (int i = 0; i < 300; ++i)
+    pushed.Push(b.At(kT0 + (i % 90) * kMinute).Str("model", models[i % 4]).Bool("ok", i % 7 != 0).record());
+  // Copy every series slot by slot, as the daemon's store does on restart.
+  for (size_t c = 0; c < pushed.cohort_count(0); ++c) {
+    const SlotSeries& s = pushed.slots(0, c);
+    for (int64_t slot = s.first_slot(); slot < s.end_slot(); ++slot)
+      restored.AddCounts(0, pushed.cohort_name(0, c), slot, s.at(slot));
+  }
+  ASSERT_EQ(restored.cohort_count(0), pushed.cohort_count(0));
+  EXPECT_EQ(restored.overflow_events(0), 0u);
+  for (size_t c = 0; c < pushed.cohort_count(0); ++c) {
+    EXPECT_EQ(restored.cohort_name(0, c), pushed.cohort_name(0, c));
+    EXPECT_EQ(restored.Status(0, c, kT0 + kDay).units.valid, pushed.Status(0, c, kT0 + kDay).units.valid);
+    EXPECT_EQ(restored.Status(0, c, kT0 + kDay).units.good, pushed.Status(0, c, kT0 + kDay).units.good);
+    EXPECT_EQ(restored.Burn(0, c, kT0 + kHour, kHour).rate, pushed.Burn(0, c, kT0 + kHour, kHour).rate);
+  }
+  EXPECT_EQ(restored.data_start(), pushed.data_start());
+  EXPECT_EQ(restored.data_end(), pushed.data_end());
+  // A cached UnitSeries is rebuilt after counts arrive.
+  uint64_t before = restored.Status(0, 0, kT0 + kDay).units.valid;
+  restored.AddCounts(0, "all", FloorDiv(kT0, kMinute), SlotCounts{5, 5});
+  EXPECT_EQ(restored.Status(0, 0, kT0 + kDay).units.valid, before + 5);
+}
+
 }  // namespace
 }  // namespace slokit
