@@ -85,19 +85,17 @@ void AlertStateMachine::Step(TimeNs at) {
   }
 }
 
-AlertTimeline Backtest(const Evaluator& evaluator, size_t slo, size_t cohort, TimeNs from, TimeNs to) {
-  AlertStateMachine machine(evaluator, slo, cohort);
-  DurationNs step = evaluator.slot_width();
-  for (TimeNs t = FloorDiv(from, step) * step + step; t <= to; t += step) machine.Step(t);
+AlertTimeline SummarizeIncidents(const Evaluator& evaluator, size_t slo, size_t cohort, std::vector<Incident> incidents,
+                                 TimeNs to) {
   AlertTimeline timeline;
-  timeline.incidents = machine.incidents();
+  timeline.incidents = std::move(incidents);
   DurationNs total = 0, page_total = 0;
   size_t closed = 0, page_closed = 0;
   for (Incident& inc : timeline.incidents) {
     bool page = inc.severity == "page";
     (page ? timeline.pages : timeline.tickets)++;
     if (inc.open) {
-      // Still firing at the end of the data: account for what it has consumed so far.
+      // Still firing at `to`: account for what it has consumed so far.
       inc.end = to;
       inc.budget_consumed = BudgetConsumed(evaluator, slo, cohort, inc.start, to);
       continue;
@@ -112,6 +110,13 @@ AlertTimeline Backtest(const Evaluator& evaluator, size_t slo, size_t cohort, Ti
   if (closed) timeline.mttr = total / static_cast<DurationNs>(closed);
   if (page_closed) timeline.page_mttr = page_total / static_cast<DurationNs>(page_closed);
   return timeline;
+}
+
+AlertTimeline Backtest(const Evaluator& evaluator, size_t slo, size_t cohort, TimeNs from, TimeNs to) {
+  AlertStateMachine machine(evaluator, slo, cohort);
+  DurationNs step = evaluator.slot_width();
+  for (TimeNs t = FloorDiv(from, step) * step + step; t <= to; t += step) machine.Step(t);
+  return SummarizeIncidents(evaluator, slo, cohort, machine.incidents(), to);
 }
 
 }  // namespace slokit

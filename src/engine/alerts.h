@@ -33,6 +33,7 @@ class AlertStateMachine {
   // Incidents so far, in order of start; the last of a severity may still be open.
   const std::vector<Incident>& incidents() const { return incidents_; }
   bool active(const std::string& severity) const;
+  TimeNs last_step() const { return last_; }
 
  private:
   void Close(Incident* incident, TimeNs at);
@@ -53,6 +54,10 @@ struct AlertTimeline {
   DurationNs page_mttr = 0;
 };
 
+// The timeline of `incidents` (from a machine stepped up to `to`): counts, MTTR, and open
+// incidents accounted up to `to`.
+AlertTimeline SummarizeIncidents(const Evaluator& evaluator, size_t slo, size_t cohort, std::vector<Incident> incidents,
+                                 TimeNs to);
 // Runs the state machine at every slot boundary in (from, to].
 AlertTimeline Backtest(const Evaluator& evaluator, size_t slo, size_t cohort, TimeNs from, TimeNs to);
 

@@ -153,6 +153,14 @@ TimeNs Evaluator::data_start() const { return any_ ? FloorDiv(min_time_, options
 size_t Evaluator::cohort_count(size_t slo) const { return slos_[slo]->series.size(); }
 const std::string& Evaluator::cohort_name(size_t slo, size_t cohort) const { return slos_[slo]->names[cohort]; }
 uint64_t Evaluator::overflow_events(size_t slo) const { return slos_[slo]->overflow; }
+void Evaluator::DeclareCohort(size_t slo, std::string_view name) {
+  if (name != "all") slos_[slo]->CohortNamed(name, options_.slot, /*restoring=*/true);
+}
+void Evaluator::AddOverflow(size_t slo, uint64_t events) { slos_[slo]->overflow += events; }
+bool Evaluator::has_cohort(size_t slo, std::string_view name) const {
+  const SloState& s = *slos_[slo];
+  return name == "all" || (name == "other" && s.other != 0) || s.index.find(name) != s.index.end();
+}
 const SlotSeries& Evaluator::slots(size_t slo, size_t cohort) const { return slos_[slo]->series[cohort]; }
 
 const UnitSeries& Evaluator::units(size_t slo, size_t cohort) const {

@@ -68,6 +68,13 @@ class Evaluator {
   const std::string& cohort_name(size_t slo, size_t cohort) const;
   // Distinct label sets that arrived after the bound was reached, and the events folded into "other".
   uint64_t overflow_events(size_t slo) const;
+  // Creates an empty cohort of this name if the bound allows, so that later records of it are
+  // not folded into "other" by cohorts that arrive first (a daemon's batch knows the live ones).
+  void DeclareCohort(size_t slo, std::string_view name);
+  // Counts events folded into "other" elsewhere (e.g. while naming a batch's cohorts).
+  void AddOverflow(size_t slo, uint64_t events);
+  // True when the SLO has a cohort of this name ("all" always exists).
+  bool has_cohort(size_t slo, std::string_view name) const;
 
   const SlotSeries& slots(size_t slo, size_t cohort) const;
   // Budgeting-unit prefix sums, rebuilt when records arrived since the last call.

@@ -1,0 +1,204 @@
+// The daemon in process, over HTTP on loopback.
+#include "server/daemon.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/slokit_runner.h"
+#include "daemon_client.h"
+
+namespace slokit::server {
+namespace {
+
+using slokit::testing::Bearer;
+
+constexpr const char* kToken = "s3cret-token";
+
+class DaemonTest : public slokit::testing::SlokitTest {
+ protected:
+  DaemonOptions Options(const std::string& clock = "events") {
+    DaemonOptions o;
+    o.spec_path = std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml";
+    o.data_dir = (dir_ / "data").string();
+    o.listen = "127.0.0.1:0";
+    o.token_file = Write("token", std::string(kToken) + "\n");
+    o.clock = clock;
+    return o;
+  }
+  void Start(DaemonOptions o) {
+    daemon_ = std::make_unique<Daemon>(std::move(o));
+    Status s = daemon_->Start();
+    ASSERT_TRUE(s.ok()) << s.message();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", daemon_->port());
+    client_->set_read_timeout(60, 0);
+  }
+  void Stop() {
+    client_.reset();
+    daemon_.reset();
+  }
+  // Simulates a trace with the slokit binary; returns its lines.
+  std::vector<std::string> Trace(const std::string& args) {
+    slokit::testing::Result r = Slokit("simulate " + args + " -o trace.jsonl");
+    EXPECT_EQ(r.code, 0) << r.err;
+    std::ifstream in(dir_ / "trace.jsonl");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line + "\n");
+    return lines;
+  }
+  httplib::Result Post(const std::string& body, const std::string& key = "", const std::string& token = kToken) {
+    httplib::Headers h = Bearer(token);
+    if (!key.empty()) h.emplace("Idempotency-Key", key);
+    return client_->Post("/api/v1/events", h, body, "application/x-ndjson");
+  }
+  void PostAll(const std::vector<std::string>& lines, size_t batch) {
+    for (size_t i = 0; i < lines.size(); i += batch) {
+      std::string body;
+      for (size_t k = i; k < std::min(lines.size(), i + batch); ++k) body += lines[k];
+      auto res = Post(body, "batch-" + std::to_string(i));
+      ASSERT_TRUE(res);
+      ASSERT_EQ(res->status, 200) << res->body;
+    }
+  }
+  nlohmann::json Slos() {
+    auto res = client_->Get("/api/v1/slos");
+    EXPECT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+    return nlohmann::json::parse(res->body);
+  }
+  std::unique_ptr<Daemon> daemon_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(DaemonTest, IngestedTraceGivesTheSameAnswersAsReport) {
+  std::vector<std::string> lines = Trace("--scenario incident --days 4 --seed 3");
+  Start(Options());
+  PostAll(lines, 5000);
+  nlohmann::json live = Slos();
+  slokit::testing::Result r =
+      Slokit("report " + std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml --events trace.jsonl --format json");
+  ASSERT_LE(r.code, 1) << r.err;
+  nlohmann::json report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(live["at"], report["at"]);
+  EXPECT_EQ(live["events_total"].get<uint64_t>(), lines.size());
+  ASSERT_EQ(live["slos"].size(), report["slos"].size());
+  for (size_t i = 0; i < report["slos"].size(); ++i) {
+    // Everything the report says of an SLO: SLI, budget, burn rates, cohorts and the alert
+    // timeline; only the extra sections a report may carry are left out.
+    nlohmann::json want = report["slos"][i], got = live["slos"][i];
+    for (auto* j : {&want, &got})
+      for (const char* extra : {"regressions", "capacity"}) j->erase(extra);
+    EXPECT_EQ(got, want) << "SLO " << want["name"];
+  }
+  // A restart restores the same state from the store.
+  Stop();
+  Start(Options());
+  nlohmann::json again = Slos();
+  EXPECT_EQ(again["slos"], live["slos"]);
+}
+
+TEST_F(DaemonTest, RetriedBatchesCountOnce) {
+  Start(Options());
+  std::string body = "{\"ts\": \"2026-11-01T00:00:00Z\", \"status\": 200, \"model\": \"m\"}\n";
+  for (int i = 0; i < 3; ++i) {
+    auto res = Post(body, "same-key");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(nlohmann::json::parse(res->body)["duplicate"], i > 0);
+  }
+  EXPECT_EQ(Slos()["events_total"], 1);
+}
+
+TEST_F(DaemonTest, BadInputGetsTheDocumentedErrorAndChangesNothing) {
+  DaemonOptions o = Options();
+  o.max_body_bytes = 4096;
+  o.ingest.max_line_bytes = 512;
+  Start(o);
+  std::string good = "{\"ts\": \"2026-11-01T00:00:00Z\", \"status\": 200, \"model\": \"m\"}\n";
+  ASSERT_EQ(Post(good)->status, 200);
+  auto error_of = [](const httplib::Result& res) { return nlohmann::json::parse(res->body)["error"]; };
+
+  auto res = Post(good, "", "wrong");
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(error_of(res)["code"], 401);
+  res = client_->Post("/api/v1/events", good, "application/x-ndjson");
+  EXPECT_EQ(res->status, 401);
+
+  res = Post(good + "{\"ts\": \"2026-11-01T00:00:00Z\", \"status\": 200,\n");
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(error_of(res)["message"].get<std::string>().find("line 2"), std::string::npos) << res->body;
+
+  res = Post(good + "{\"ts\": \"yesterday\", \"status\": 200}\n");
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(error_of(res)["message"].get<std::string>().find("line 2"), std::string::npos) << res->body;
+
+  res = Post("{\"ts\": \"2026-11-01T00:00:00Z\", \"x\": \"" + std::string(1000, 'x') + "\"}\n");
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("longer than 512 bytes"), std::string::npos) << res->body;
+
+  std::string big;
+  while (big.size() < 5000) big += good;
+  res = Post(big);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413) << res->body;
+
+  // A flood of new cohort values: the bound holds and the events still count.
+  std::string flood;
+  for (int i = 0; i < 40; ++i)
+    flood += "{\"ts\": \"2026-11-01T00:01:00Z\", \"status\": 200, \"model\": \"m" + std::to_string(i) + "\"}\n";
+  ASSERT_EQ(Post(flood)->status, 200);
+
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+  nlohmann::json slos = Slos();
+  EXPECT_EQ(slos["events_total"], 41);
+  for (const auto& slo : slos["slos"]) {
+    if (slo["name"] != "availability") continue;
+    EXPECT_LE(slo["cohorts"].size(), 21u);  // max 20, plus "other"
+    EXPECT_GT(slo["cohort_overflow_events"].get<int>(), 0);
+    EXPECT_EQ(slo["overall"]["valid_events"], 41);
+  }
+}
+
+TEST_F(DaemonTest, GzipBodiesMetricsAndThePage) {
+  Start(Options());
+  std::string body;
+  for (int i = 0; i < 100; ++i)
+    body += "{\"ts\": \"2026-11-01T00:00:" + std::to_string(10 + i % 40) + "Z\", \"status\": " + (i % 10 ? "200" : "500") +
+            ", \"model\": \"m\"}\n";
+  std::string gz(compressBound(body.size()) + 64, '\0');
+  z_stream zs{};
+  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  zs.next_in = reinterpret_cast<Bytef*>(body.data());
+  zs.avail_in = static_cast<uInt>(body.size());
+  zs.next_out = reinterpret_cast<Bytef*>(gz.data());
+  zs.avail_out = static_cast<uInt>(gz.size());
+  deflate(&zs, Z_FINISH);
+  gz.resize(zs.total_out);
+  deflateEnd(&zs);
+  httplib::Headers h = Bearer(kToken);
+  h.emplace("Content-Encoding", "gzip");
+  auto res = client_->Post("/api/v1/events", h, gz, "application/x-ndjson");
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(nlohmann::json::parse(res->body)["accepted"], 100);
+
+  res = client_->Get("/metrics");
+  ASSERT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("slokit_slo_sli_ratio{service=\"chat-api\",slo=\"availability\",cohort=\"all\"} 0.9"),
+            std::string::npos)
+      << res->body.substr(0, 3000);
+  EXPECT_NE(res->body.find("slokit_serve_ingested_events_total{endpoint=\"events\"} 100"), std::string::npos);
+  res = client_->Get("/api/v1/slos/availability?step=1m");
+  ASSERT_EQ(res->status, 200);
+  nlohmann::json one = nlohmann::json::parse(res->body);
+  EXPECT_EQ(one["name"], "availability");
+  EXPECT_FALSE(one["timeline"]["points"].empty());
+  EXPECT_EQ(client_->Get("/api/v1/slos/nope")->status, 404);
+  res = client_->Get("/");
+  EXPECT_NE(res->body.find("availability"), std::string::npos);
+  EXPECT_EQ(client_->Get("/readyz")->status, 200);
+}
+
+}  // namespace
+}  // namespace slokit::server
