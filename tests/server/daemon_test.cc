@@ -200,5 +200,40 @@ TEST_F(DaemonTest, GzipBodiesMetricsAndThePage) {
   EXPECT_EQ(client_->Get("/readyz")->status, 200);
 }
 
+TEST_F(DaemonTest, ReloadKeepsTheStateOfSlosWhoseSliIsUnchanged) {
+  std::string spec = Slurp(std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml");
+  DaemonOptions o = Options();
+  o.spec_path = Write("spec.yaml", spec);
+  Start(o);
+  PostAll(Trace("--scenario steady --days 1 --seed 9"), 5000);
+  nlohmann::json before = Slos();
+  // A new objective keeps the counts; a new SLI makes them meaningless and drops them.
+  size_t objective = spec.find("objective: 99.9");
+  ASSERT_NE(objective, std::string::npos);
+  spec.replace(objective, 15, "objective: 99.5");
+  size_t good = spec.find("good: status < 500");
+  ASSERT_NE(good, std::string::npos);
+  spec.replace(good, 18, "good: status < 400");
+  Write("spec.yaml", spec);
+  auto res = client_->Post("/-/reload", Bearer(kToken), "", "text/plain");
+  ASSERT_EQ(res->status, 200) << res->body;
+  nlohmann::json after = Slos();
+  auto find = [](const nlohmann::json& slos, const std::string& name) {
+    for (const auto& s : slos["slos"])
+      if (s["name"] == name) return s;
+    return nlohmann::json();
+  };
+  EXPECT_EQ(find(after, "availability")["objective"], 0.995);
+  EXPECT_EQ(find(after, "availability")["overall"]["valid_events"], 0);  // its SLI changed
+  EXPECT_GT(find(before, "ttft")["overall"]["valid_events"].get<int>(), 0);
+  EXPECT_EQ(find(after, "ttft")["overall"], find(before, "ttft")["overall"]);
+  // A broken spec is refused and the running one kept.
+  Write("spec.yaml", "service: [");
+  res = client_->Post("/-/reload", Bearer(kToken), "", "text/plain");
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("spec.yaml"), std::string::npos) << res->body;
+  EXPECT_EQ(find(Slos(), "ttft")["overall"], find(before, "ttft")["overall"]);
+}
+
 }  // namespace
 }  // namespace slokit::server
