@@ -190,7 +190,7 @@ SloStatus Evaluator::Status(size_t slo_index, size_t cohort, TimeNs at) const {
   TimeNs from = st.window_start;
   const SlotSeries& series = slots(slo_index, cohort);
   if (!series.empty()) {
-    TimeNs first = series.first_slot() * series.width();
+    TimeNs first = series.first_data_slot() * series.width();
     st.covered = std::max<DurationNs>(0, at - std::max(from, first));
     for (int64_t s = FloorDiv(std::max(from, first), series.width()); s < FloorDiv(at, series.width()); ++s)
       st.valid_events += series.at(s).valid;

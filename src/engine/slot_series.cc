@@ -30,6 +30,7 @@ void SlotSeries::AddToSlot(int64_t slot, bool good, double value) {
   size_t i = static_cast<size_t>(slot - first_);
   ++counts_[i].valid;
   counts_[i].good += good ? 1 : 0;
+  first_data_ = std::min(first_data_, slot);
   if (track_sums_) sums_[i] += value;
   ++total_valid_;
   ++revision_;
@@ -41,6 +42,7 @@ void SlotSeries::AddCounts(int64_t slot, SlotCounts counts, double sum) {
   counts_[i].valid += counts.valid;
   counts_[i].good += counts.good;
   if (track_sums_) sums_[i] += sum;
+  first_data_ = std::min(first_data_, slot);
   total_valid_ += counts.valid;
   ++revision_;
 }
@@ -56,6 +58,7 @@ void SlotSeries::Merge(const SlotSeries& other) {
     if (track_sums_ && other.track_sums_) sums_[i] += other.sums_[k];
   }
   total_valid_ += other.total_valid_;
+  first_data_ = std::min(first_data_, other.first_data_);
   ++revision_;
 }
 

@@ -36,6 +36,9 @@ class SlotSeries {
   DurationNs width() const { return width_; }
   int64_t first_slot() const { return first_; }                      // slot index = floor(t / width)
   int64_t end_slot() const { return first_ + static_cast<int64_t>(counts_.size()); }
+  // The earliest slot anything was added to (storage may start earlier: it grows to the left
+  // with slack). Meaningless while empty().
+  int64_t first_data_slot() const { return first_data_; }
   SlotCounts at(int64_t slot) const;
   double sum_at(int64_t slot) const;
   uint64_t total_valid() const { return total_valid_; }
@@ -47,6 +50,7 @@ class SlotSeries {
   DurationNs width_;
   bool track_sums_;
   int64_t first_ = 0;
+  int64_t first_data_ = INT64_MAX;
   std::vector<SlotCounts> counts_;
   std::vector<double> sums_;
   uint64_t total_valid_ = 0;

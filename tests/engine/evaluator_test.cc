@@ -257,6 +257,13 @@ TEST(Evaluator, OutOfOrderEventsAndMergeGiveTheSameCounts) {
   }
   EXPECT_EQ(in_order.data_start(), kT0);
   EXPECT_EQ(in_order.data_end(), kT0 + 500 * kMinute);
+  // Storage grows to the left with slack; coverage counts from the first event all the same.
+  Evaluator backwards(spec);
+  backwards.Push(b.At(kT0 + 10 * kMinute).Str("model", "x").Bool("ok", true).record());
+  backwards.Push(b.At(kT0).Str("model", "x").Bool("ok", true).record());
+  EXPECT_EQ(backwards.Status(0, 0, kT0 + kDay).covered, kDay);
+  part1.Merge(backwards);
+  EXPECT_EQ(part1.Status(0, 0, kT0 + kDay).covered, kDay);
 }
 
 TEST(Evaluator, AddCountsRestoresWhatPushBuilt) {
