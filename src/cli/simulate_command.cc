@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/progress_bar.h"
 #include "core/time.h"
+#include "sim/openmetrics_writer.h"
 #include "sim/simulator.h"
 
 namespace slokit::cli {
@@ -22,6 +23,7 @@ struct SimulateArgs {
   uint64_t events = 0;
   std::string start = "2026-10-01T00:00:00Z";
   std::string format = "jsonl";
+  std::string interval = "1m";
   std::string output = "-";
 };
 
@@ -87,8 +89,9 @@ int RunSimulate(const SimulateArgs& args) {
     options.format = sim::SimulateOptions::Format::kJsonLines;
   } else if (args.format == "csv") {
     options.format = sim::SimulateOptions::Format::kCsv;
-  } else {
-    return Fail(fmt::format("unknown format \"{}\" (choose jsonl or csv)", args.format));
+  } else if (args.format != "openmetrics") {
+    return Fail(
+        fmt::format("unknown format \"{}\" (choose jsonl, csv or openmetrics)", args.format));
   }
   std::optional<TimeNs> start = ParseRfc3339(args.start);
   if (!start) {
@@ -107,7 +110,13 @@ int RunSimulate(const SimulateArgs& args) {
 
   sim::TraceStats stats;
   Status status;
-  {
+  if (args.format == "openmetrics") {
+    // The metrics an instrumented server would have exposed, for backfilling into Prometheus.
+    std::optional<DurationNs> interval = ParseDuration(args.interval);
+    if (!interval || *interval < kSecond || *interval % kSecond != 0)
+      return Fail("--interval must be a whole number of seconds, e.g. 1m or 15s");
+    status = sim::WriteOpenMetrics(options, {.interval = *interval}, args.output, &stats);
+  } else {
     ProgressBar bar;
     status =
         sim::WriteTrace(options, args.output, &stats,
@@ -138,7 +147,14 @@ Command MakeSimulateCommand(CLI::App& parent) {
   app->add_option("--events", args->events, "Stop after N events (0 = no cap)")
       ->capture_default_str();
   app->add_option("--start", args->start, "Start of the trace, RFC 3339")->capture_default_str();
-  app->add_option("--format", args->format, "Output format: jsonl or csv")->capture_default_str();
+  app->add_option("--format", args->format,
+                  "Output format: jsonl, csv, or openmetrics (the metrics of an instrumented "
+                  "server, timestamped for promtool tsdb create-blocks-from openmetrics; "
+                  "docs/prometheus-source.md)")
+      ->capture_default_str();
+  app->add_option("--interval", args->interval,
+                  "openmetrics: sample every counter and histogram this often")
+      ->capture_default_str();
   app->add_option("-o,--output", args->output,
                   "Output file; - is stdout, a .gz suffix compresses with gzip")
       ->capture_default_str();
