@@ -161,7 +161,8 @@ void Daemon::Impl::Tick() {
   }
 }
 
-Daemon::Impl::IngestOutcome Daemon::Impl::IngestJsonLines(std::string_view body, const std::string& key) {
+Daemon::Impl::IngestOutcome Daemon::Impl::Ingest(std::string_view body, const std::string& key,
+                                                  const BatchParser& parse) {
   std::shared_lock<std::shared_mutex> reload_lock(reload_mu);
   std::shared_ptr<const Spec> spec;
   EvaluatorOptions eo;
@@ -175,10 +176,12 @@ Daemon::Impl::IngestOutcome Daemon::Impl::IngestJsonLines(std::string_view body,
     DeclareLiveCohorts(live->evaluator(), batch_ptr.get());
   }
   Evaluator& batch = *batch_ptr;
-  ParsedBatch parsed = ParseJsonLinesBatch(body, *spec, options.ingest, &batch);
-  if (!parsed.error.empty()) return {parsed.events > options.ingest.max_events ? 413 : 400, parsed.error, 0, parsed.lines, false};
+  ParsedBatch parsed = parse(body, *spec, &batch);
+  if (!parsed.error.empty())
+    return {parsed.events > options.ingest.max_events ? 413 : 400, parsed.error, 0, parsed.lines, false, 0};
   IngestOutcome out = Commit(batch, parsed.events, key);
   out.lines = parsed.lines;
+  out.skipped = parsed.skipped;
   return out;
 }
 

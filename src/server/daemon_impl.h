@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -38,9 +39,12 @@ struct Daemon::Impl {
     std::string error;
     uint64_t events = 0, lines = 0;
     bool duplicate = false;
+    uint64_t skipped = 0;
   };
-  // Parses and durably commits one batch of JSON lines; `key` is the Idempotency-Key (or empty).
-  IngestOutcome IngestJsonLines(std::string_view body, const std::string& key);
+  // Parses one request body into a batch evaluator (empty but for the live cohorts).
+  using BatchParser = std::function<ParsedBatch(std::string_view body, const Spec& spec, Evaluator* batch)>;
+  // Parses and durably commits one batch; `key` is the Idempotency-Key (or empty).
+  IngestOutcome Ingest(std::string_view body, const std::string& key, const BatchParser& parse);
   // Commits a batch already pushed into `batch` (an evaluator of `spec`).
   IngestOutcome Commit(const Evaluator& batch, uint64_t events, const std::string& key);
 

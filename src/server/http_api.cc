@@ -120,25 +120,37 @@ void Daemon::Impl::InstallRoutes() {
     Json(res, j);
   });
 
-  http.Post("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res,
-                                     const httplib::ContentReader& reader) {
-    auto t0 = std::chrono::steady_clock::now();
-    ++inflight_ingest;
-    std::string body;
-    IngestOutcome out;
-    if (!ReadBody(reader, options.max_body_bytes, &body)) {
-      out = {413, fmt::format("body larger than {} bytes (after decompression)", options.max_body_bytes)};
-    } else {
-      out = IngestJsonLines(body, req.get_header_value("Idempotency-Key"));
-    }
-    --inflight_ingest;
-    requests_total->WithLabels({"events", std::to_string(out.status)}).Inc();
-    if (out.status != 200) return JsonError(res, out.status, out.error);
-    events_total->WithLabels({"events"}).Inc(static_cast<double>(out.events));
-    ingest_seconds->WithLabels({"events"}).Observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    Json(res, {{"accepted", out.events}, {"lines", out.lines}, {"duplicate", out.duplicate}});
-  });
+  // Both ingest endpoints: read the body within the limit, parse, commit, answer.
+  auto ingest = [this](const std::string& endpoint, const BatchParser& parse) {
+    return [this, endpoint, parse](const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& reader) {
+      auto t0 = std::chrono::steady_clock::now();
+      ++inflight_ingest;
+      std::string body;
+      IngestOutcome out;
+      if (!ReadBody(reader, options.max_body_bytes, &body)) {
+        out = {413, fmt::format("body larger than {} bytes (after decompression)", options.max_body_bytes)};
+      } else {
+        out = Ingest(body, req.get_header_value("Idempotency-Key"), parse);
+      }
+      --inflight_ingest;
+      requests_total->WithLabels({endpoint, std::to_string(out.status)}).Inc();
+      if (out.status != 200) return JsonError(res, out.status, out.error);
+      events_total->WithLabels({endpoint}).Inc(static_cast<double>(out.events));
+      ingest_seconds->WithLabels({endpoint}).Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      nlohmann::json answer = {{"accepted", out.events}, {"duplicate", out.duplicate}};
+      answer[endpoint == "traces" ? "spans" : "lines"] = out.lines;
+      if (endpoint == "traces") answer["skipped_spans"] = out.skipped;
+      Json(res, answer);
+    };
+  };
+  http.Post("/api/v1/events", ingest("events", [this](std::string_view body, const Spec& spec, Evaluator* batch) {
+              return ParseJsonLinesBatch(body, spec, options.ingest, batch);
+            }));
+  http.Post("/v1/traces", ingest("traces", [this](std::string_view body, const Spec& spec, Evaluator* batch) {
+              return ParseOtlpBatch(body, spec, options.ingest, batch);
+            }));
 
   http.Post("/-/reload", [this](const httplib::Request&, httplib::Response& res) {
     Status s = Reload();

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "io/event_reader.h"
+#include "io/otlp_traces.h"
 
 namespace slokit::server {
 
@@ -45,6 +46,22 @@ ParsedBatch ParseJsonLinesBatch(std::string_view body, const Spec& spec, const I
   } else if (stats.records > limits.max_events) {
     out.error = fmt::format("{} events in one batch; the limit is {}", stats.records, limits.max_events);
   }
+  return out;
+}
+
+ParsedBatch ParseOtlpBatch(std::string_view body, const Spec& spec, const IngestLimits& limits, Evaluator* batch) {
+  ParsedBatch out;
+  io::OtlpOptions oo;
+  oo.time_field = spec.time_field;
+  io::OtlpTraceDecoder decoder(spec.fields, oo);
+  io::OtlpStats stats;
+  Status s = decoder.Decode(body, [&](const Record& r) { batch->Push(r); }, &stats);
+  out.lines = stats.spans;
+  out.events = stats.records;
+  out.skipped = stats.skipped_not_genai + stats.skipped_operation;
+  if (!s.ok()) out.error = s.message();
+  else if (stats.records > limits.max_events)
+    out.error = fmt::format("{} spans in one request; the limit is {}", stats.records, limits.max_events);
   return out;
 }
 

@@ -20,8 +20,9 @@ struct IngestLimits {
 };
 
 struct ParsedBatch {
-  uint64_t lines = 0;
+  uint64_t lines = 0;   // JSON lines read, or spans decoded
   uint64_t events = 0;
+  uint64_t skipped = 0;  // spans that are not GenAI inference calls
   std::string error;  // the first reason the batch is refused ("line 3: ..."); empty when good
 };
 
@@ -31,6 +32,10 @@ void DeclareLiveCohorts(const Evaluator& live, Evaluator* batch);
 // Parses JSON lines into `batch` (an evaluator of the live spec, empty but for declared cohorts).
 ParsedBatch ParseJsonLinesBatch(std::string_view body, const Spec& spec, const IngestLimits& limits,
                                 Evaluator* batch);
+
+// Decodes an OTLP/HTTP JSON traces request (docs/otlp.md) into `batch`; GenAI spans become
+// events, other spans are skipped and counted in `skipped`.
+ParsedBatch ParseOtlpBatch(std::string_view body, const Spec& spec, const IngestLimits& limits, Evaluator* batch);
 
 // The batch's counts as deltas named the way `live` will hold them: cohorts it has keep their
 // name, new ones take the room left under the cohort bound in order of name, the rest (and the

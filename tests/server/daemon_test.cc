@@ -200,6 +200,22 @@ TEST_F(DaemonTest, GzipBodiesMetricsAndThePage) {
   EXPECT_EQ(client_->Get("/readyz")->status, 200);
 }
 
+TEST_F(DaemonTest, OtlpTracesBecomeEvents) {
+  Start(Options());
+  std::string otlp = Slurp(std::string(SLOKIT_SOURCE_DIR) + "/tests/fuzz/corpus/otlp/request");
+  auto res = client_->Post("/v1/traces", Bearer(kToken), otlp, "application/json");
+  ASSERT_EQ(res->status, 200) << res->body;
+  nlohmann::json answer = nlohmann::json::parse(res->body);
+  EXPECT_EQ(answer["accepted"], 3);  // three GenAI inference spans
+  EXPECT_EQ(answer["skipped_spans"], 2);  // an HTTP span and a tool call
+  EXPECT_EQ(Slos()["events_total"], 3);
+  res = client_->Post("/v1/traces", Bearer(kToken), Slurp(std::string(SLOKIT_SOURCE_DIR) + "/tests/fuzz/corpus/otlp/bad_time"),
+                      "application/json");
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("endTimeUnixNano"), std::string::npos) << res->body;
+  EXPECT_EQ(Slos()["events_total"], 3);
+}
+
 TEST_F(DaemonTest, ReloadKeepsTheStateOfSlosWhoseSliIsUnchanged) {
   std::string spec = Slurp(std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml");
   DaemonOptions o = Options();
