@@ -1,6 +1,7 @@
 #include "engine/report.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -12,7 +13,9 @@ bool Report::all_met() const {
   return true;
 }
 
-Report BuildReport(const Evaluator& evaluator, TimeNs at) {
+Report BuildReport(const Evaluator& evaluator, TimeNs at) { return BuildReport(evaluator, nullptr, at); }
+
+Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at) {
   Report report;
   report.spec = &evaluator.spec();
   report.data_start = evaluator.data_start();
@@ -35,6 +38,16 @@ Report BuildReport(const Evaluator& evaluator, TimeNs at) {
       return std::make_pair(a.name == "other", a.name) < std::make_pair(b.name == "other", b.name);
     });
     report.slos.push_back(std::move(sr));
+  }
+  if (kpis) {
+    // The backtests start with the data: the SLO evaluator's, or the tracker's when it saw more.
+    TimeNs from = kpis->data_end() ? kpis->data_start() : report.data_start;
+    if (evaluator.data_end()) from = std::min(from, report.data_start);
+    for (size_t i = 0; i < evaluator.spec().regressions.size(); ++i)
+      report.regressions.push_back({i, EvaluateRegression(*kpis, i, at), BacktestRegression(*kpis, i, from, at)});
+    for (size_t i = 0; i < evaluator.spec().capacity.size(); ++i)
+      report.capacity.push_back(
+          {i, EvaluateCapacity(*kpis, &evaluator, i, at), BacktestCapacity(*kpis, &evaluator, i, from, at)});
   }
   return report;
 }
@@ -89,6 +102,83 @@ nlohmann::json CohortToJson(const Slo& slo, const CohortReport& c) {
   return j;
 }
 
+// Infinite ratios (a rate that fell to 0 when lower is bad) are written as null.
+nlohmann::json Number(double v) { return std::isfinite(v) ? nlohmann::json(Round(v, 1e6)) : nlohmann::json(nullptr); }
+
+nlohmann::json KpiTimelineToJson(const KpiTimeline& t) {
+  nlohmann::json incidents = nlohmann::json::array();
+  for (const KpiIncident& inc : t.incidents) {
+    incidents.push_back({{"severity", inc.severity},
+                         {"start", FormatTime(inc.start)},
+                         {"end", inc.open ? nlohmann::json(nullptr) : nlohmann::json(FormatTime(inc.end))},
+                         {"open", inc.open},
+                         {"duration_seconds", inc.duration() / kSecond},
+                         {"peak", Number(inc.peak)},
+                         {"peak_value", Number(inc.peak_value)},
+                         {"reference", Number(inc.reference)},
+                         {"reasons", inc.reasons}});
+  }
+  return {{"warns", t.warns}, {"criticals", t.criticals}, {"mttr_seconds", t.mttr / kSecond}, {"incidents", incidents}};
+}
+
+nlohmann::json RegressionToJson(const Spec& spec, const RegressionReport& r) {
+  const RegressionCheck& c = spec.regressions[r.index];
+  const RegressionStatus& s = r.last;
+  nlohmann::json j = {
+      {"name", c.name},
+      {"kpi", c.kpi.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.kpi)},
+      {"measures", DescribeRegressionKpi(spec, c)},
+      {"unit", c.unit},
+      {"statistic", c.statistic.text},
+      {"bad", c.higher_is_bad ? "higher" : "lower"},
+      {"window", FormatDuration(c.window)},
+      {"step", FormatDuration(c.step)},
+      {"baseline_window", FormatDuration(c.baseline)},
+      {"warn", c.warn},
+      {"critical", c.critical},
+      {"factors_from", c.factors_from},
+      {"owner", c.owner},
+      {"value", s.has_value ? Number(s.value) : nlohmann::json(nullptr)},
+      {"baseline", s.has_baseline ? Number(s.baseline) : nlohmann::json(nullptr)},
+      {"ratio", s.has_value && s.has_baseline ? Number(s.ratio) : nlohmann::json(nullptr)},
+      {"window_events", s.window_events},
+      {"baseline_events", s.baseline_events},
+      {"baseline_covered_seconds", s.baseline_covered / kSecond},
+      {"state", s.critical ? "critical" : s.warn ? "warn" : "ok"},
+      {"alerts", KpiTimelineToJson(r.alerts)},
+  };
+  return j;
+}
+
+nlohmann::json CapacityToJson(const Spec& spec, const CapacityReport& r) {
+  const CapacityCheck& c = spec.capacity[r.index];
+  const CapacityStatus& s = r.last;
+  nlohmann::json j = {
+      {"name", c.name},
+      {"resource", CapacityResourceName(c.resource)},
+      {"load", DescribeCapacityLoad(spec, c)},
+      {"capacity", c.capacity},
+      {"window", FormatDuration(c.window)},
+      {"step", FormatDuration(c.step)},
+      {"for_seconds", c.for_duration / kSecond},
+      {"warn", c.warn},
+      {"critical", c.critical},
+      {"owner", c.owner},
+      {"value", s.has_value ? Number(s.load) : nlohmann::json(nullptr)},
+      {"utilization", s.has_value ? Number(s.utilization) : nlohmann::json(nullptr)},
+      {"state", s.critical ? "critical" : s.warn ? "warn" : "ok"},
+      {"alerts", KpiTimelineToJson(r.alerts)},
+  };
+  if (c.inflection_slo >= 0) {
+    j["inflection"] = {{"slo", spec.slos[static_cast<size_t>(c.inflection_slo)].name},
+                       {"window", FormatDuration(c.inflection_window)},
+                       {"burn_rate", c.inflection_burn},
+                       {"burn", s.has_burn ? Number(s.burn) : nlohmann::json(nullptr)},
+                       {"active", s.inflection}};
+  }
+  return j;
+}
+
 }  // namespace
 
 nlohmann::json ReportToJson(const Report& report) {
@@ -118,12 +208,17 @@ nlohmann::json ReportToJson(const Report& report) {
     if (slo.budgeting.kind == Budgeting::Kind::kTimeslices) j["slice_seconds"] = slo.budgeting.slice / kSecond;
     slos.push_back(std::move(j));
   }
+  nlohmann::json regressions = nlohmann::json::array(), capacity = nlohmann::json::array();
+  for (const RegressionReport& r : report.regressions) regressions.push_back(RegressionToJson(spec, r));
+  for (const CapacityReport& c : report.capacity) capacity.push_back(CapacityToJson(spec, c));
   return {{"service", spec.service},
           {"spec", spec.file},
           {"data_start", FormatTime(report.data_start)},
           {"at", FormatTime(report.at)},
           {"all_met", report.all_met()},
-          {"slos", slos}};
+          {"slos", slos},
+          {"regressions", regressions},
+          {"capacity", capacity}};
 }
 
 }  // namespace slokit

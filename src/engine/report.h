@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/alerts.h"
+#include "engine/capacity.h"
 #include "engine/evaluator.h"
+#include "engine/regression.h"
 
 namespace slokit {
 
@@ -30,16 +32,33 @@ struct SloReport {
   bool met() const { return cohorts.empty() || cohorts[0].status.met; }
 };
 
+// A regression or capacity check: its state at the end of the data and its alert backtest.
+// These are alerts, not objectives: they do not make an SLO violated nor change the exit code.
+struct RegressionReport {
+  size_t index = 0;  // into Spec::regressions
+  RegressionStatus last;
+  KpiTimeline alerts;
+};
+struct CapacityReport {
+  size_t index = 0;  // into Spec::capacity
+  CapacityStatus last;
+  KpiTimeline alerts;
+};
+
 struct Report {
   const Spec* spec = nullptr;
   TimeNs data_start = 0;
   TimeNs at = 0;
   std::vector<SloReport> slos;
+  std::vector<RegressionReport> regressions;  // empty without a KpiTracker
+  std::vector<CapacityReport> capacity;
   bool all_met() const;
 };
 
-// Evaluates every SLO and cohort at `at` and backtests the alerts from the start of the data.
+// Evaluates every SLO and cohort at `at` and backtests the alerts from the start of the data;
+// with a tracker (fed the same records), also the spec's regression and capacity checks.
 Report BuildReport(const Evaluator& evaluator, TimeNs at);
+Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at);
 
 nlohmann::json ReportToJson(const Report& report);
 std::string RenderReportTable(const Report& report);

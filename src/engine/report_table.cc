@@ -1,5 +1,7 @@
 // The human-readable form of a Report: one block per SLO with its budget, burn rates, alert
-// timeline, and a table of cohorts.
+// timeline, and a table of cohorts; then the regression and capacity checks with theirs.
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "engine/report.h"
@@ -17,12 +19,13 @@ std::string ShortTime(TimeNs t) {
 
 std::string BurnCell(const BurnRate& b) { return b.units.valid ? fmt::format("{:.2f}", b.rate) : "-"; }
 
-std::string OwnerText(const Spec& spec, const Slo& slo) {
+std::string OwnerText(const Spec& spec, const std::string& role_name) {
   for (const auto& [role, owner] : spec.owners) {
-    if (role == slo.owner) return fmt::format("{}: {}{}", role, owner.team, owner.contact.empty() ? "" : " " + owner.contact);
+    if (role == role_name) return fmt::format("{}: {}{}", role, owner.team, owner.contact.empty() ? "" : " " + owner.contact);
   }
-  return slo.owner;
+  return role_name;
 }
+std::string OwnerText(const Spec& spec, const Slo& slo) { return OwnerText(spec, slo.owner); }
 
 void RenderBudget(std::string& out, const Slo& slo, const SloStatus& s) {
   auto consumed = static_cast<DurationNs>(s.budget_consumed * static_cast<double>(s.budget_total_time));
@@ -51,6 +54,74 @@ void RenderTimeline(std::string& out, const AlertTimeline& t, const char* indent
   }
   if (t.incidents.size() > kMaxIncidentsShown)
     out += fmt::format("{}  ... {} more (--format json lists them all)\n", indent, t.incidents.size() - kMaxIncidentsShown);
+}
+
+std::string Num(double v) { return std::isfinite(v) ? fmt::format("{:.4g}", v) : "inf"; }
+std::string WithUnit(double v, const std::string& unit) { return unit.empty() ? Num(v) : Num(v) + " " + unit; }
+
+void RenderKpiTimeline(std::string& out, const KpiTimeline& t, const std::string& unit, bool utilization) {
+  if (t.incidents.empty()) {
+    out += "    alerts: none would have fired\n";
+    return;
+  }
+  out += fmt::format("    alerts: {} warn, {} critical; MTTR {}\n", t.warns, t.criticals,
+                     t.mttr ? FormatDuration(t.mttr) : "-");
+  for (size_t i = 0; i < t.incidents.size() && i < kMaxIncidentsShown; ++i) {
+    const KpiIncident& inc = t.incidents[i];
+    std::string peak = utilization ? fmt::format("peak {:>5.1f}% ({})", inc.peak * 100, WithUnit(inc.peak_value, unit))
+                                   : fmt::format("peak {:>5}x baseline {}", Num(inc.peak), WithUnit(inc.reference, unit));
+    out += fmt::format("      {:<8} {} -> {}  {:>8}  {}  [{}]\n", inc.severity == "warn" ? "WARN" : "CRITICAL",
+                       ShortTime(inc.start), inc.open ? "(open)          " : ShortTime(inc.end),
+                       FormatDuration(inc.duration()), peak, fmt::join(inc.reasons, ", "));
+  }
+  if (t.incidents.size() > kMaxIncidentsShown)
+    out += fmt::format("      ... {} more (--format json lists them all)\n", t.incidents.size() - kMaxIncidentsShown);
+}
+
+const char* State(bool warn, bool critical) { return critical ? "CRITICAL" : warn ? "WARN" : "OK"; }
+
+void RenderRegressions(std::string& out, const Report& report) {
+  const Spec& spec = *report.spec;
+  out += "\nRegression alerts (each KPI against its own baseline; alerts only, they do not change the exit code)\n";
+  for (const RegressionReport& r : report.regressions) {
+    const RegressionCheck& c = spec.regressions[r.index];
+    const RegressionStatus& s = r.last;
+    out += fmt::format("  {}  [{}]  {}\n", c.name, OwnerText(spec, c.owner), State(s.warn, s.critical));
+    out += fmt::format("    {}{} over {} vs the {} baseline before it; {} > {}x, critical > {}x ({})\n",
+                       DescribeRegressionKpi(spec, c), c.kpi.empty() ? "" : " (" + c.kpi + ")", FormatDuration(c.window),
+                       FormatDuration(c.baseline), c.higher_is_bad ? "warn" : "worse: warn", c.warn, c.critical,
+                       c.factors_from);
+    if (s.has_value && s.has_baseline) {
+      out += fmt::format("    now {}, baseline {}: {}x{}\n", WithUnit(s.value, c.unit), WithUnit(s.baseline, c.unit),
+                         Num(c.higher_is_bad ? s.value / s.baseline : s.ratio), c.higher_is_bad ? "" : " worse");
+    } else {
+      out += fmt::format("    now: {} ({} events in the window, baseline covers {})\n",
+                         s.has_value ? "no baseline yet" : "too few events", s.window_events,
+                         FormatDuration(s.baseline_covered));
+    }
+    RenderKpiTimeline(out, r.alerts, c.unit, false);
+  }
+}
+
+void RenderCapacity(std::string& out, const Report& report) {
+  const Spec& spec = *report.spec;
+  out += "\nCapacity alerts (load against the declared steady-state capacity; alerts only, no exit code)\n";
+  for (const CapacityReport& r : report.capacity) {
+    const CapacityCheck& c = spec.capacity[r.index];
+    const CapacityStatus& s = r.last;
+    std::string unit = CapacityResourceName(c.resource);
+    out += fmt::format("  {}  [{}]  {}\n", c.name, OwnerText(spec, c.owner), State(s.warn, s.critical));
+    std::string inflection;
+    if (c.inflection_slo >= 0)
+      inflection = fmt::format(", or {} burn > {} over {} at >= {}%", spec.slos[static_cast<size_t>(c.inflection_slo)].name,
+                               c.inflection_burn, FormatDuration(c.inflection_window), Num(c.warn * 100));
+    out += fmt::format("    {} {} over {} of {}; warn > {}%, critical > {}%{}; sustained {}\n", unit,
+                       DescribeCapacityLoad(spec, c), FormatDuration(c.window), WithUnit(c.capacity, unit),
+                       Num(c.warn * 100), Num(c.critical * 100), inflection,
+                       c.for_duration ? FormatDuration(c.for_duration) : "at one step");
+    if (s.has_value) out += fmt::format("    now {} = {:.1f}% of capacity\n", WithUnit(s.load, unit), s.utilization * 100);
+    RenderKpiTimeline(out, r.alerts, unit, true);
+  }
 }
 
 }  // namespace
@@ -103,6 +174,8 @@ std::string RenderReportTable(const Report& report) {
                            slo.cohorts.max);
     }
   }
+  if (!report.regressions.empty()) RenderRegressions(out, report);
+  if (!report.capacity.empty()) RenderCapacity(out, report);
   size_t violated = 0;
   for (const SloReport& sr : report.slos) violated += sr.met() ? 0 : 1;
   out += fmt::format("\n{} of {} SLOs met{}\n", report.slos.size() - violated, report.slos.size(),

@@ -1,6 +1,7 @@
 // Warnings about SLOs that load but cannot work as their authors expect.
 #include <fmt/format.h>
 
+#include "spec/kpi_alert_loader.h"
 #include "spec/loader.h"
 
 namespace slokit {
@@ -64,6 +65,7 @@ std::vector<Diagnostic> LintSpec(const Spec& spec) {
     d.message = "no owners section: alerts cannot be routed to infra and quality teams";
     out.push_back(std::move(d));
   }
+  LintKpiAlerts(spec, &out);
   return out;
 }
 

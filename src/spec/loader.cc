@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "spec/kpi_alert_loader.h"
 #include "spec/prometheus_binding.h"
 #include "spec/preset.h"
 #include "spec/yaml_reader.h"
@@ -67,6 +68,7 @@ double ThresholdInFieldUnit(const YamlField& m, const char* key) {
 
 struct SpecBuilder {
   Spec* spec;
+  const KpiReferences* refs;
 
   int Field(const YamlField& f) {
     std::string name = f.Scalar();
@@ -328,9 +330,35 @@ struct SpecBuilder {
     ResolveBudgetShares(slo);
   }
 
+  void BuildScrape(const YamlField& list) {
+    if (!list.IsSequence()) list.Fail("expected a list of endpoints ({url: http://host:port/metrics, interval: 15s})");
+    for (size_t i = 0; i < list.Size(); ++i) {
+      YamlField t = list[i];
+      ScrapeTarget target;
+      target.line = t.Line();
+      if (t.IsScalar()) {
+        target.url = t.Scalar();
+      } else {
+        t.AllowOnly({"name", "url", "interval", "timeout"});
+        target.url = t["url"].Scalar();
+        if (t.Has("name")) target.name = t["name"].Scalar();
+        for (auto [key, out] : {std::pair{"interval", &target.interval}, std::pair{"timeout", &target.timeout}}) {
+          if (!t.Has(key)) continue;
+          *out = t[key].Duration();
+          if (*out < kSecond) t[key].Fail("expected a duration of at least 1s, e.g. 15s");
+        }
+      }
+      if (target.url.rfind("http://", 0) != 0)
+        (t.IsScalar() ? t : t["url"]).Fail("expected an http:// URL of a /metrics endpoint");
+      if (target.name.empty()) target.name = target.url;
+      spec->scrape.push_back(std::move(target));
+    }
+  }
+
   void Build(const YamlField& root) {
     if (!root.IsMap()) root.Fail("expected a mapping with service, owners and slos");
-    root.AllowOnly({"service", "description", "owners", "time_field", "alerting", "slos", "version"});
+    root.AllowOnly({"service", "description", "owners", "time_field", "alerting", "slos", "version", "regressions",
+                   "capacity", "scrape"});
     spec->service = root["service"].Scalar();
     if (root.Has("description")) spec->description = root["description"].Scalar();
     if (root.Has("time_field")) spec->time_field = root["time_field"].Scalar();
@@ -349,6 +377,7 @@ struct SpecBuilder {
         spec->owners.emplace_back(role, o);
       }
     }
+    if (root.Has("scrape")) BuildScrape(root["scrape"]);
     spec->alerting = AlertingPolicy::Defaults();
     if (root.Has("alerting")) spec->alerting = BuildAlerting(root["alerting"], spec->alerting);
     YamlField slos = root["slos"];
@@ -360,6 +389,9 @@ struct SpecBuilder {
       if (!names.insert(slo.name).second) slos[i]["name"].Fail(fmt::format("duplicate SLO name '{}'", slo.name));
       spec->slos.push_back(std::move(slo));
     }
+    // Baseline-relative and capacity alerts (spec/kpi_alert_loader.h); capacity names SLOs.
+    if (root.Has("regressions")) BuildRegressions(root["regressions"], *refs, spec);
+    if (root.Has("capacity")) BuildCapacity(root["capacity"], spec);
   }
 };
 
@@ -393,7 +425,7 @@ Status LoadSpecString(std::string_view yaml, std::string_view name, Spec* spec, 
   KpiReferences kpis;  // `preset:`, `sector:` and `kpi:` (spec/preset.h)
   try {
     ExpandKpiReferences(root, spec->file, &kpis);
-    SpecBuilder{spec}.Build(YamlField(root, spec->file, ""));
+    SpecBuilder{spec, &kpis}.Build(YamlField(root, spec->file, ""));
   } catch (const SpecError& e) {
     return Status::InvalidArgument(e.diagnostic.ToString());
   } catch (const YAML::Exception& e) {

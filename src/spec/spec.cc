@@ -18,6 +18,16 @@ const char* SliKindName(SliKind kind) {
   return "?";
 }
 
+const char* CapacityResourceName(CapacityCheck::Resource resource) {
+  switch (resource) {
+    case CapacityCheck::Resource::kTokensPerSecond: return "tokens/s";
+    case CapacityCheck::Resource::kRequestsPerSecond: return "requests/s";
+    case CapacityCheck::Resource::kConcurrentRequests: return "concurrent requests";
+    case CapacityCheck::Resource::kQueueDepth: return "queue depth";
+  }
+  return "?";
+}
+
 void Window::Bounds(TimeNs at, TimeNs* start, TimeNs* end_of_period) const {
   switch (kind) {
     case Kind::kRolling:

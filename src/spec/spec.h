@@ -94,6 +94,78 @@ struct Slo {
   int line = 0;  // where it was defined, for messages
 };
 
+// A statistic of an event field over a window: a quantile, the mean, the maximum, or a rate
+// (sum of the field, or count of events when there is no field, per second).
+struct KpiStatistic {
+  enum class Kind { kQuantile, kMean, kMax, kRate } kind = Kind::kQuantile;
+  double q = 0.5;    // for kQuantile, in (0, 1)
+  std::string text;  // as written: "p50", "median", "p95", "mean", "max", "rate"
+};
+
+// A baseline-relative alert (seed 000's regression_policy): the KPI's statistic over `window`
+// against the same statistic over the `baseline` that ends where the window begins; warn and
+// critical when it is worse than `warn` and `critical` times the baseline. "Worse" follows
+// `higher_is_bad`: for a KPI where lower is bad the ratio is baseline / value.
+struct RegressionCheck {
+  std::string name;
+  std::string kpi;   // the catalog KPI (sector/ABBR) it was resolved from, if any
+  int field = -1;    // -1 only for a rate of events
+  std::string unit;  // the field's unit, for display ("ms"); may be empty
+  Expr valid;        // which events count
+  KpiStatistic statistic;
+  DurationNs window = kHour;       // evaluation window
+  DurationNs step = 5 * kMinute;  // evaluated at every multiple of step; divides window
+  DurationNs baseline = 7 * kDay; // whole hours
+  DurationNs min_baseline = kDay; // no alert before the baseline holds this much data
+  double warn = 0, critical = 0;  // multipliers of the baseline
+  std::string factors_from;       // where the multipliers come from: "high sensitivity (sector ...)", "spec"
+  bool higher_is_bad = true;
+  uint64_t min_events = 20;       // per window and per baseline (baseline only, for rates)
+  DurationNs for_duration = 0;
+  std::string owner = "infra";
+  int line = 0;
+};
+
+// A capacity alert (seed 000's capacity_policy): utilization = the resource's load over `window`
+// divided by the declared steady-state capacity; warn above `warn`, critical above `critical`,
+// or - the inflection rule - when the latency SLO `inflection_slo` burns faster than
+// `inflection_burn` over `inflection_window` while utilization is at or above `warn`.
+struct CapacityCheck {
+  enum class Resource { kTokensPerSecond, kRequestsPerSecond, kConcurrentRequests, kQueueDepth };
+  // How the load is measured: a field summed per second, events per second, a gauge sampled on
+  // each event (its statistic over the window), or durations summed over the window (Little's
+  // law: the mean number of requests in flight, or queued).
+  enum class Source { kSumRate, kEventRate, kGauge, kDuration };
+  std::string name;
+  Resource resource = Resource::kTokensPerSecond;
+  Source source = Source::kSumRate;
+  int field = -1;
+  double field_unit_ns = 1;  // kDuration: nanoseconds per unit of the field
+  KpiStatistic statistic;    // kGauge: mean by default
+  Expr valid;
+  double capacity = 0;       // in the resource's unit
+  double warn = 0.8, critical = 0.9;  // fractions of capacity
+  DurationNs window = 5 * kMinute;
+  DurationNs step = kMinute;
+  DurationNs for_duration = 10 * kMinute;
+  int inflection_slo = -1;   // index into Spec::slos of a latency or percentile SLO, or -1
+  DurationNs inflection_window = 15 * kMinute;
+  double inflection_burn = 1;
+  std::string owner = "infra";
+  int line = 0;
+};
+const char* CapacityResourceName(CapacityCheck::Resource resource);  // "tokens/s", "concurrent requests"...
+
+// A Prometheus exposition endpoint `slokit serve` scrapes (docs/scrape.md): counter increases
+// between scrapes become the SLIs' counts through each SLI's `prometheus:` binding.
+struct ScrapeTarget {
+  std::string name;  // for messages; defaults to the URL
+  std::string url;   // http://host:port/metrics
+  DurationNs interval = 15 * kSecond;
+  DurationNs timeout = 10 * kSecond;
+  int line = 0;
+};
+
 struct Owner {
   std::string team;
   std::string contact;  // e.g. a channel or an email; free text
@@ -120,6 +192,9 @@ struct Spec {
   FieldSet fields;  // every event field the spec reads
   std::string preset;  // the preset mapping KPIs to series (spec/preset.h), if any
   std::string sector;  // the catalog sector its KPIs come from, if given
+  std::vector<RegressionCheck> regressions;  // `regressions:` (engine/regression.h)
+  std::vector<CapacityCheck> capacity;       // `capacity:` (engine/capacity.h)
+  std::vector<ScrapeTarget> scrape;          // `scrape:` endpoints for `slokit serve`
 };
 
 }  // namespace slokit

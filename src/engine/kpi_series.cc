@@ -1,0 +1,150 @@
+#include "engine/kpi_series.h"
+
+#include <algorithm>
+
+namespace slokit {
+namespace {
+
+// The number a field holds, or nothing (missing, null, a string, a boolean).
+bool NumberOf(const Record& r, int field, double* out) {
+  if (field < 0) return false;
+  const Value& v = r.values[static_cast<size_t>(field)];
+  if (v.type != ValueType::kNumber) return false;
+  *out = v.number;
+  return true;
+}
+
+bool IsQuantile(const KpiStatistic& s) { return s.kind == KpiStatistic::Kind::kQuantile; }
+
+}  // namespace
+
+bool StatisticOf(const KpiStatistic& statistic, const KpiAggregate& agg, double seconds, double* out) {
+  switch (statistic.kind) {
+    case KpiStatistic::Kind::kRate:
+      if (seconds <= 0) return false;
+      *out = agg.sum / seconds;
+      return true;
+    case KpiStatistic::Kind::kMean:
+      if (agg.count == 0) return false;
+      *out = agg.sum / static_cast<double>(agg.count);
+      return true;
+    case KpiStatistic::Kind::kMax:
+      if (agg.count == 0) return false;
+      *out = agg.max;
+      return true;
+    case KpiStatistic::Kind::kQuantile:
+      return !agg.sketch.empty() && agg.sketch.Quantile(statistic.q, out).ok();
+  }
+  return false;
+}
+
+void KpiSeries::Add(TimeNs t, double value) {
+  int64_t index = FloorDiv(t, width_);
+  if (last_ == buckets_.end() || last_->first != index) last_ = buckets_.try_emplace(index).first;
+  Bucket& b = last_->second;
+  b.max = b.count == 0 ? value : std::max(b.max, value);
+  ++b.count;
+  b.sum += value;
+  // Add fails only for NaN or infinite values, which JSON numbers cannot be.
+  if (sketches_) (void)b.sketch.Add(value);
+}
+
+void KpiSeries::Merge(const KpiSeries& other) {
+  for (const auto& [index, theirs] : other.buckets_) {
+    Bucket& b = buckets_[index];
+    if (theirs.count == 0) continue;
+    b.max = b.count == 0 ? theirs.max : std::max(b.max, theirs.max);
+    b.count += theirs.count;
+    b.sum += theirs.sum;
+    if (sketches_) (void)b.sketch.Merge(theirs.sketch);  // same accuracy: cannot fail
+  }
+}
+
+KpiAggregate KpiSeries::Range(TimeNs from, TimeNs to) const {
+  KpiAggregate agg;
+  // Buckets whose start is in [from, to): indexes ceil(from / width) .. ceil(to / width) - 1.
+  auto end = buckets_.lower_bound(-FloorDiv(-to, width_));
+  for (auto it = buckets_.lower_bound(-FloorDiv(-from, width_)); it != end; ++it) {
+    const Bucket& b = it->second;
+    if (b.count == 0) continue;
+    agg.max = agg.count == 0 ? b.max : std::max(agg.max, b.max);
+    agg.count += b.count;
+    agg.sum += b.sum;
+    if (sketches_) (void)agg.sketch.Merge(b.sketch);
+  }
+  return agg;
+}
+
+KpiTracker::KpiTracker(const Spec& spec) : spec_(&spec) {
+  for (const RegressionCheck& r : spec.regressions) {
+    bool q = IsQuantile(r.statistic);
+    regressions_.push_back({KpiSeries(r.step, q), KpiSeries(kHour, q), {}, 0, 0, UINT64_MAX});
+  }
+  for (const CapacityCheck& c : spec.capacity)
+    capacity_.push_back({KpiSeries(c.step, c.source == CapacityCheck::Source::kGauge && IsQuantile(c.statistic))});
+}
+
+void KpiTracker::Push(const Record& r) {
+  if (!any_ || r.time_ns < min_time_) min_time_ = r.time_ns;
+  if (!any_ || r.time_ns > max_time_) max_time_ = r.time_ns;
+  any_ = true;
+  ++revision_;
+  for (size_t i = 0; i < regressions_.size(); ++i) {
+    const RegressionCheck& check = spec_->regressions[i];
+    if (!check.valid.Eval(r)) continue;
+    double v = 0;
+    // A rate sums the field where it is a number (or counts events); other statistics need it.
+    if (!NumberOf(r, check.field, &v) && check.statistic.kind != KpiStatistic::Kind::kRate) continue;
+    if (check.field < 0) v = 1;
+    regressions_[i].steps.Add(r.time_ns, v);
+    regressions_[i].hours.Add(r.time_ns, v);
+  }
+  for (size_t i = 0; i < capacity_.size(); ++i) {
+    const CapacityCheck& check = spec_->capacity[i];
+    if (!check.valid.Eval(r)) continue;
+    double v = 0;
+    switch (check.source) {
+      case CapacityCheck::Source::kEventRate:
+        v = 1;
+        break;
+      case CapacityCheck::Source::kSumRate:
+        NumberOf(r, check.field, &v);  // a missing count adds nothing
+        break;
+      case CapacityCheck::Source::kGauge:
+        if (!NumberOf(r, check.field, &v)) continue;
+        break;
+      case CapacityCheck::Source::kDuration:
+        if (!NumberOf(r, check.field, &v)) continue;
+        v = v * check.field_unit_ns / static_cast<double>(kSecond);  // seconds in flight
+        break;
+    }
+    capacity_[i].steps.Add(r.time_ns, v);
+  }
+}
+
+void KpiTracker::Merge(const KpiTracker& other) {
+  if (other.any_) {
+    if (!any_ || other.min_time_ < min_time_) min_time_ = other.min_time_;
+    if (!any_ || other.max_time_ > max_time_) max_time_ = other.max_time_;
+    any_ = true;
+  }
+  ++revision_;
+  for (size_t i = 0; i < regressions_.size(); ++i) {
+    regressions_[i].steps.Merge(other.regressions_[i].steps);
+    regressions_[i].hours.Merge(other.regressions_[i].hours);
+  }
+  for (size_t i = 0; i < capacity_.size(); ++i) capacity_[i].steps.Merge(other.capacity_[i].steps);
+}
+
+const KpiAggregate& KpiTracker::Baseline(size_t i, TimeNs from, TimeNs to) const {
+  const RegressionData& d = regressions_[i];
+  if (d.cached_revision != revision_ || d.cached_from != from || d.cached_to != to) {
+    d.cached = d.hours.Range(from, to);
+    d.cached_from = from;
+    d.cached_to = to;
+    d.cached_revision = revision_;
+  }
+  return d.cached;
+}
+
+}  // namespace slokit
