@@ -205,6 +205,23 @@ Daemon::Impl::IngestOutcome Daemon::Impl::Commit(const Evaluator& batch, uint64_
   return {200, "", events, 0, false};
 }
 
+Status Daemon::Impl::StartScraper(std::shared_ptr<const Spec> spec) {
+  scraper.reset();
+  if (spec->scrape.empty()) return Status::Ok();
+  Status s = Scraper::Create(spec, options.slot, [this, spec](const Evaluator& counts) {
+    std::shared_lock<std::shared_mutex> reload_lock(reload_mu);
+    {
+      std::lock_guard<std::mutex> lock(state_mu);
+      if (live->spec_ptr() != spec) return;  // a reload replaced the spec these counts follow
+    }
+    IngestOutcome out = Commit(counts, 0, "");
+    if (out.status != 200) std::cerr << "slokit serve: scrape: " << out.error << "\n";
+  }, &scraper);
+  if (!s.ok()) return s;
+  scraper->Start();
+  return Status::Ok();
+}
+
 Status Daemon::Start() {
   Impl& d = *impl_;
   d.started_at = WallNow();
@@ -228,6 +245,8 @@ Status Daemon::Start() {
   if (!s.ok()) return s;
   d.live->StepTo(d.StepLimit());  // rebuild the alert state; what fires now is re-sent below
   s = d.sender.Start();
+  if (!s.ok()) return s;
+  s = d.StartScraper(spec);
   if (!s.ok()) return s;
 
   d.events_total = &d.registry.AddCounter({"slokit_serve_ingested_events", "Events acknowledged (durably stored)", "",
@@ -284,6 +303,10 @@ void Daemon::Shutdown() {
   d.ready = false;
   d.stop_cv.notify_all();
   // httplib's stop closes the listening socket; its thread pool finishes requests in flight.
+  {
+    std::lock_guard<std::mutex> lock(d.reload_call_mu);
+    d.scraper.reset();
+  }
   d.http.stop();
   if (d.http_thread.joinable()) d.http_thread.join();
   if (d.tick_thread.joinable()) d.tick_thread.join();
@@ -301,17 +324,27 @@ Status Daemon::Impl::Reload() {
   std::shared_ptr<const Spec> spec;
   Status s = LoadSpec(&spec);
   if (!s.ok()) return s;
+  std::lock_guard<std::mutex> one_at_a_time(reload_call_mu);
+  // The scraper commits under the locks taken below: stop it before taking them.
+  scraper.reset();
   std::unique_lock<std::shared_mutex> reload_lock(reload_mu);
-  std::lock_guard<std::mutex> lock(state_mu);
+  std::unique_lock<std::mutex> lock(state_mu);
   // Restoring from the store gives exactly what is acknowledged, and drops the counts of SLOs
   // whose meaning changed; the machines are then rebuilt over the data.
   std::unique_ptr<LiveSlos> fresh;
   s = Restore(&fresh, spec);
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    reload_lock.unlock();
+    lock.unlock();
+    StartScraper(live->spec_ptr());  // keep scraping for the running spec
+    return s;
+  }
   live = std::move(fresh);
   live->StepTo(StepLimit());
   std::cerr << fmt::format("slokit serve: reloaded {} ({} SLOs)\n", options.spec_path, spec->slos.size());
-  return Status::Ok();
+  reload_lock.unlock();
+  lock.unlock();
+  return StartScraper(spec);
 }
 
 }  // namespace slokit::server

@@ -13,6 +13,7 @@
 
 #include "server/daemon.h"
 #include "server/live_slos.h"
+#include "server/scraper.h"
 #include "server/store.h"
 #include "slokit/metrics/registry.h"
 
@@ -34,6 +35,8 @@ struct Daemon::Impl {
   void Tick();
   void Compact();
   Status Reload();
+  // Starts scraping the spec's endpoints (replacing a previous scraper).
+  Status StartScraper(std::shared_ptr<const Spec> spec);
   struct IngestOutcome {
     int status = 200;
     std::string error;
@@ -64,10 +67,12 @@ struct Daemon::Impl {
   int port = 0;
   std::thread http_thread, tick_thread;
 
+  std::mutex reload_call_mu;    // one Reload (or shutdown of the scraper) at a time
   std::shared_mutex reload_mu;  // shared by ingest, exclusive for a reload
   mutable std::mutex state_mu;  // guards store and live
   std::unique_ptr<Store> store;
   std::unique_ptr<LiveSlos> live;
+  std::unique_ptr<Scraper> scraper;  // null when the spec has no scrape section
 
   std::atomic<int> inflight_ingest{0};
   std::atomic<bool> ready{false};

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "cli/slokit_runner.h"
 #include "daemon_client.h"
@@ -214,6 +215,38 @@ TEST_F(DaemonTest, OtlpTracesBecomeEvents) {
   EXPECT_EQ(res->status, 400);
   EXPECT_NE(res->body.find("endTimeUnixNano"), std::string::npos) << res->body;
   EXPECT_EQ(Slos()["events_total"], 3);
+}
+
+TEST_F(DaemonTest, ScrapedCountersBecomeTheSlis) {
+  // A target whose counters grow between scrapes: 100 -> 200 requests, 0 -> 10 of them errors.
+  std::atomic<int> scrapes{0};
+  httplib::Server target;
+  target.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    int n = scrapes++;
+    int ok = n == 0 ? 100 : 190, errors = n == 0 ? 0 : 10;
+    res.set_content("# TYPE gen_ai_server_requests counter\n"
+                    "gen_ai_server_requests_total{model=\"m\",status=\"ok\"} " + std::to_string(ok) + "\n"
+                    "gen_ai_server_requests_total{model=\"m\",status=\"error\"} " + std::to_string(errors) + "\n",
+                    "text/plain; version=0.0.4");
+  });
+  int port = target.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { target.listen_after_bind(); });
+  std::string spec = Slurp(std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml") +
+                     "\nscrape:\n  - {url: \"http://127.0.0.1:" + std::to_string(port) + "/metrics\", interval: 1s}\n";
+  DaemonOptions o = Options("wall");
+  o.spec_path = Write("spec.yaml", spec);
+  Start(o);
+  nlohmann::json availability;
+  for (int i = 0; i < 100 && scrapes < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  nlohmann::json all = Slos();
+  for (const auto& slo : all["slos"])
+    if (slo["name"] == "availability") availability = slo;
+  ASSERT_FALSE(availability.is_null()) << all.dump().substr(0, 500);
+  EXPECT_EQ(availability["overall"]["valid_units"], 100);
+  EXPECT_EQ(availability["overall"]["good_units"], 90);
+  Stop();
+  target.stop();
+  serving.join();
 }
 
 TEST_F(DaemonTest, ReloadKeepsTheStateOfSlosWhoseSliIsUnchanged) {
