@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, t] {
       httplib::Client c(host, port);
       c.set_keep_alive(true);
+      c.set_tcp_nodelay(true);
       c.set_read_timeout(120, 0);
       httplib::Headers h;
       if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
