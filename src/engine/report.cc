@@ -16,6 +16,10 @@ bool Report::all_met() const {
 Report BuildReport(const Evaluator& evaluator, TimeNs at) { return BuildReport(evaluator, nullptr, at); }
 
 Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at) {
+  return BuildReport(evaluator, kpis, at, nullptr);
+}
+
+Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at, const AlertTimelineFn& timeline) {
   Report report;
   report.spec = &evaluator.spec();
   report.data_start = evaluator.data_start();
@@ -29,7 +33,7 @@ Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at
       cr.name = evaluator.cohort_name(i, c);
       cr.status = evaluator.Status(i, c, at);
       for (DurationNs w : kReportBurnWindows) cr.burn_rates.push_back(evaluator.Burn(i, c, at, w));
-      cr.alerts = Backtest(evaluator, i, c, report.data_start, at);
+      cr.alerts = timeline ? timeline(i, c) : Backtest(evaluator, i, c, report.data_start, at);
       sr.cohorts.push_back(std::move(cr));
     }
     // Cohorts appear in arrival order, which parallel reading does not fix: sort them by name,

@@ -3,6 +3,7 @@
 // end of the data, and the alert timeline of the backtest. Rendered as a table or as JSON.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,10 @@ struct Report {
 // with a tracker (fed the same records), also the spec's regression and capacity checks.
 Report BuildReport(const Evaluator& evaluator, TimeNs at);
 Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at);
+// The same, with each cohort's alert timeline from `timeline` instead of a backtest (the daemon
+// passes the incidents of its live state machines).
+using AlertTimelineFn = std::function<AlertTimeline(size_t slo, size_t cohort)>;
+Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at, const AlertTimelineFn& timeline);
 
 nlohmann::json ReportToJson(const Report& report);
 std::string RenderReportTable(const Report& report);

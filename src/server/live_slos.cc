@@ -59,33 +59,17 @@ std::vector<AlertChange> LiveSlos::Firing() const {
 }
 
 Report LiveSlos::BuildLiveReport(TimeNs at) const {
-  Report report;
-  report.spec = spec_.get();
-  report.data_start = evaluator_.data_start();
-  report.at = at;
   const DurationNs slot = evaluator_.slot_width();
-  for (size_t i = 0; i < spec_->slos.size(); ++i) {
-    SloReport sr;
-    sr.index = i;
-    sr.overflow_events = evaluator_.overflow_events(i);
-    for (size_t c = 0; c < evaluator_.cohort_count(i); ++c) {
-      CohortReport cr;
-      cr.name = evaluator_.cohort_name(i, c);
-      cr.status = evaluator_.Status(i, c, at);
-      for (DurationNs w : kReportBurnWindows) cr.burn_rates.push_back(evaluator_.Burn(i, c, at, w));
-      // A cohort that appeared after the last step has no machine yet: it starts from the data.
-      AlertStateMachine m = c < machines_[i].size() ? machines_[i][c] : AlertStateMachine(evaluator_, i, c);
-      TimeNs from = c < machines_[i].size() && last_step_ ? last_step_ : report.data_start;
-      for (TimeNs t = from + slot; t <= at; t += slot) m.Step(t);
-      cr.alerts = SummarizeIncidents(evaluator_, i, c, m.incidents(), at);
-      sr.cohorts.push_back(std::move(cr));
-    }
-    std::sort(sr.cohorts.begin() + 1, sr.cohorts.end(), [](const CohortReport& a, const CohortReport& b) {
-      return std::make_pair(a.name == "other", a.name) < std::make_pair(b.name == "other", b.name);
-    });
-    report.slos.push_back(std::move(sr));
-  }
-  return report;
+  const TimeNs data_start = evaluator_.data_start();
+  return BuildReport(evaluator_, nullptr, at, [&](size_t i, size_t c) {
+    // Step a copy up to `at`; a cohort that appeared after the last step has no machine yet and
+    // starts from the data.
+    bool has = c < machines_[i].size();
+    AlertStateMachine m = has ? machines_[i][c] : AlertStateMachine(evaluator_, i, c);
+    TimeNs from = has && last_step_ ? last_step_ : data_start;
+    for (TimeNs t = from + slot; t <= at; t += slot) m.Step(t);
+    return SummarizeIncidents(evaluator_, i, c, m.incidents(), at);
+  });
 }
 
 nlohmann::json LiveSlos::Timeline(size_t slo, TimeNs at, DurationNs step) const {
