@@ -29,6 +29,23 @@ nlohmann::json J(double v) {
 
 }  // namespace
 
+DriftOptions DriftOptions::FromConfig(const DriftConfig& c) {
+  DriftOptions o;
+  o.numeric = c.numeric;
+  o.categorical = c.categorical;
+  o.by = c.by;
+  o.min_events = c.min_events;
+  o.numeric_method = c.numeric_method;
+  o.categorical_method = c.categorical_method;
+  o.psi_drift = c.psi;
+  o.psi_moderate = c.psi_moderate;
+  o.ks_alpha = c.ks_alpha;
+  o.ks_min_d = c.ks_min_d;
+  o.chi_alpha = c.chi_alpha;
+  o.js_drift = c.js;
+  return o;
+}
+
 DriftAnalyzer::DriftAnalyzer(Spec* spec, const DriftOptions* options) : spec_(spec), options_(options) {
   for (const std::string& f : options->numeric) numeric_.push_back(spec->fields.Intern(f));
   for (const std::string& f : options->categorical) categorical_.push_back(spec->fields.Intern(f));
@@ -129,7 +146,12 @@ void DriftAnalyzer::AnalyzeGroup(const std::string& cohort, const Group& g, Drif
         d.ks_d = ks.statistic;
         d.ks_p = ks.p_value;
         bool ks_drift = d.ks_p < o.ks_alpha && d.ks_d >= o.ks_min_d;
-        d.drift = d.psi >= o.psi_drift || ks_drift;
+        bool psi_drift = d.psi >= o.psi_drift;
+        switch (o.numeric_method) {
+          case DriftConfig::NumericMethod::kPsiOrKs: d.drift = psi_drift || ks_drift; break;
+          case DriftConfig::NumericMethod::kPsi: d.drift = psi_drift; break;
+          case DriftConfig::NumericMethod::kKs: d.drift = ks_drift; break;
+        }
         d.level = d.drift ? "drift" : d.psi >= o.psi_moderate ? "moderate" : "none";
       } else {
         d.skipped = true;
@@ -163,7 +185,12 @@ void DriftAnalyzer::AnalyzeGroup(const std::string& cohort, const Group& g, Drif
     } else {
       d.chi_square = chi.statistic;
       d.chi_p = chi.p_value;
-      d.drift = d.chi_p < o.chi_alpha && d.js >= o.js_drift;
+      bool chi_drift = d.chi_p < o.chi_alpha, js_drift = d.js >= o.js_drift;
+      switch (o.categorical_method) {
+        case DriftConfig::CategoricalMethod::kChiSquareAndJs: d.drift = chi_drift && js_drift; break;
+        case DriftConfig::CategoricalMethod::kChiSquare: d.drift = chi_drift; break;
+        case DriftConfig::CategoricalMethod::kJs: d.drift = js_drift; break;
+      }
       d.level = d.drift ? "drift" : "none";
     }
     out->fields.push_back(d);
@@ -232,6 +259,7 @@ nlohmann::json DriftResultToJson(const DriftResult& r) {
   for (const QualityCohort& q : r.quality)
     j["quality"].push_back({{"slo", q.slo}, {"cohort", q.cohort}, {"valid", q.valid}, {"good", q.good},
                             {"ratio", q.ratio}, {"objective", q.objective}, {"met", q.met}, {"flagged", q.flagged}});
+  AddEvalJson(r.eval, &j);
   return j;
 }
 
@@ -276,8 +304,10 @@ std::string RenderDriftTable(const DriftResult& r) {
                    c.met ? "yes" : "NO", c.flagged ? "below target while the aggregate passes" : ""});
     out += "\n" + render(q);
   }
+  out += RenderEvalTables(r.eval);
   out += fmt::format("\n{}; {}\n", r.any_drift ? "Drift detected" : "No drift",
-                     r.any_flagged ? "a cohort is below its quality target while the aggregate passes"
+                     r.any_flagged ? "a quality target is missed (a cohort below it while the aggregate passes, "
+                                     "or a hallucination rate above it)"
                                    : "no cohort hidden below its quality target");
   return out;
 }

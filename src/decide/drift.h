@@ -13,6 +13,7 @@
 
 #include "core/record.h"
 #include "decide/canary.h"
+#include "decide/drift_eval.h"
 #include "spec/spec.h"
 
 namespace slokit::decide {
@@ -24,13 +25,18 @@ struct DriftOptions {
   uint64_t max_samples = 50000;          // values kept per field, cohort and side
   uint64_t min_events = 100;             // per side, below which a comparison is skipped
   size_t max_cohorts = 50;               // further cohort values are pooled into "other"
-  // Thresholds (documented in docs/canary.md):
+  // Methods and thresholds (documented in docs/canary.md; the spec's `drift:` section sets them):
+  DriftConfig::NumericMethod numeric_method = DriftConfig::NumericMethod::kPsiOrKs;
+  DriftConfig::CategoricalMethod categorical_method = DriftConfig::CategoricalMethod::kChiSquareAndJs;
   double psi_drift = 0.25;     // PSI >= 0.25: major shift (0.1 - 0.25 is reported as moderate)
   double psi_moderate = 0.1;
   double ks_alpha = 0.01;      // KS drift needs p < ks_alpha and D >= ks_min_d
   double ks_min_d = 0.1;
   double chi_alpha = 0.01;     // categorical drift needs p < chi_alpha and JS >= js_drift
   double js_drift = 0.1;
+
+  // Methods, thresholds and (when given) fields and cohort from the spec's `drift:` section.
+  static DriftOptions FromConfig(const DriftConfig& config);
 };
 
 struct FieldDrift {
@@ -59,6 +65,8 @@ struct DriftResult {
   std::string by;
   std::vector<FieldDrift> fields;
   std::vector<QualityCohort> quality;
+  EvalResult eval;  // embedding drift and golden-set hallucination rate, when asked for
+  // any_drift includes embedding drift; any_flagged includes a hallucination rate above target.
   bool any_drift = false, any_flagged = false;
 };
 

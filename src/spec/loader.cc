@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "spec/drift_loader.h"
 #include "spec/kpi_alert_loader.h"
 #include "spec/prometheus_binding.h"
 #include "spec/preset.h"
@@ -358,7 +359,7 @@ struct SpecBuilder {
   void Build(const YamlField& root) {
     if (!root.IsMap()) root.Fail("expected a mapping with service, owners and slos");
     root.AllowOnly({"service", "description", "owners", "time_field", "alerting", "slos", "version", "regressions",
-                   "capacity", "scrape"});
+                   "capacity", "scrape", "drift"});
     spec->service = root["service"].Scalar();
     if (root.Has("description")) spec->description = root["description"].Scalar();
     if (root.Has("time_field")) spec->time_field = root["time_field"].Scalar();
@@ -392,6 +393,7 @@ struct SpecBuilder {
     // Baseline-relative and capacity alerts (spec/kpi_alert_loader.h); capacity names SLOs.
     if (root.Has("regressions")) BuildRegressions(root["regressions"], *refs, spec);
     if (root.Has("capacity")) BuildCapacity(root["capacity"], spec);
+    if (root.Has("drift")) BuildDriftConfig(root["drift"], spec);
   }
 };
 

@@ -166,6 +166,34 @@ struct ScrapeTarget {
   int line = 0;
 };
 
+// The spec's `drift:` section (docs/canary.md, "Drift and quality"): which fields `slokit drift`
+// compares, by which method, and the thresholds that count as drift. Every value has a documented
+// default, so the section and each of its keys are optional; command-line flags override it.
+struct DriftConfig {
+  enum class NumericMethod { kPsiOrKs, kPsi, kKs };  // what flags a numeric field
+  enum class CategoricalMethod { kChiSquareAndJs, kChiSquare, kJs };
+  std::vector<std::string> numeric;      // empty: the command's defaults
+  std::vector<std::string> categorical;  // empty: the command's defaults
+  std::string by;                        // cohort field; empty: the first quality SLO's cohort
+  NumericMethod numeric_method = NumericMethod::kPsiOrKs;
+  CategoricalMethod categorical_method = CategoricalMethod::kChiSquareAndJs;
+  double psi = 0.25, psi_moderate = 0.1;  // PSI at or above: drift / moderate
+  double ks_alpha = 0.01, ks_min_d = 0.1;  // KS drift: p < alpha and D >= min_d
+  double chi_alpha = 0.01, js = 0.1;       // categorical drift: p < alpha and JS >= js
+  uint64_t min_events = 100;               // per side, below which a comparison shows n/a
+  // Embedding drift (seed 001: output drift as cosine similarity, target 0.95): the cosine
+  // similarity of the mean reference and mean current vector of `embedding_field`.
+  std::string embedding_field;  // empty: no embedding drift
+  double min_cosine = 0.95;
+  // Hallucination rate against a golden dataset (seed 001: < 2%): evaluation results in the
+  // current events carry `golden_id_field`; `golden` is the dataset's path (relative to the
+  // spec's directory when the spec names it).
+  std::string golden;  // empty: no hallucination check
+  std::string golden_id_field = "golden_id";
+  double max_hallucination = 0.02;  // a fraction
+  int line = 0;
+};
+
 struct Owner {
   std::string team;
   std::string contact;  // e.g. a channel or an email; free text
@@ -195,6 +223,7 @@ struct Spec {
   std::vector<RegressionCheck> regressions;  // `regressions:` (engine/regression.h)
   std::vector<CapacityCheck> capacity;       // `capacity:` (engine/capacity.h)
   std::vector<ScrapeTarget> scrape;          // `scrape:` endpoints for `slokit serve`
+  DriftConfig drift;                         // `drift:` settings for `slokit drift`
 };
 
 }  // namespace slokit
