@@ -2,18 +2,20 @@
 # `slokit report` against DuckDB on the same simulated trace: wall time, events/s, MB/s and peak
 # memory, and a check that both computed the same per-SLO valid/good counts.
 #   bench/report_vs_duckdb.sh [events] [runs]      (default 10000000 events, 3 runs each)
+# SLOKIT_BIN=path/to/slokit measures that binary instead of building build/slokit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 events=${1:-10000000}
 runs=${2:-3}
 scripts/deps.sh time
 command -v npm >/dev/null || scripts/deps.sh nodejs npm  # the machine may bring its own Node.js
-scripts/build.sh release >/dev/null
+slokit=${SLOKIT_BIN:-build/slokit}
+[ -n "${SLOKIT_BIN:-}" ] || scripts/build.sh release >/dev/null
 (cd bench/duckdb && [ -d node_modules/@duckdb/node-api ] || npm install --no-audit --no-fund --silent)
 mkdir -p bench/data
 trace=bench/data/requests-$events.jsonl
 if [ ! -s "$trace" ]; then
-  build/slokit simulate --scenario incident --seed 7 --rate 5 --days 30 --events "$events" -o "$trace"
+  "$slokit" simulate --scenario incident --seed 7 --rate 5 --days 30 --events "$events" -o "$trace"
 fi
 bytes=$(stat -c %s "$trace")
 cat "$trace" >/dev/null  # warm the page cache for both tools alike
@@ -33,7 +35,7 @@ measure() {
 }
 
 slokit_out=$(mktemp); duck_out=$(mktemp)
-build/slokit report bench/report_spec.yaml --events "$trace" --format json >"$slokit_out" || [ $? -eq 1 ]
+"$slokit" report bench/report_spec.yaml --events "$trace" --format json >"$slokit_out" || [ $? -eq 1 ]
 node bench/duckdb/slo_counts.mjs "$trace" >"$duck_out"
 python3 - "$slokit_out" "$duck_out" <<'PY'
 import json, sys
@@ -52,7 +54,7 @@ sys.exit(1 if bad else 0)
 PY
 echo "counts agree" >&2
 
-read -r s_secs s_kib <<<"$(measure build/slokit report bench/report_spec.yaml --events "$trace" --format json)"
+read -r s_secs s_kib <<<"$(measure "$slokit" report bench/report_spec.yaml --events "$trace" --format json)"
 read -r d_secs d_kib <<<"$(measure node bench/duckdb/slo_counts.mjs "$trace")"
 python3 - "$events" "$bytes" "$s_secs" "$s_kib" "$d_secs" "$d_kib" "$(nproc)" <<'PY'
 import sys
