@@ -25,6 +25,7 @@ Command MakeCanaryCommand(CLI::App& parent);
 Command MakeDriftCommand(CLI::App& parent);
 Command MakeCatalogCommand(CLI::App& parent);
 Command MakeInitCommand(CLI::App& parent);
+Command MakeConvertCommand(CLI::App& parent);
 Command MakeServeCommand(CLI::App& parent);
 
 }  // namespace slokit::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
       slokit::cli::MakeDriftCommand(app),
       slokit::cli::MakeCatalogCommand(app),
       slokit::cli::MakeInitCommand(app),
+      slokit::cli::MakeConvertCommand(app),
       slokit::cli::MakeServeCommand(app),
   };
   try {
