@@ -15,6 +15,10 @@
 #include "spec/prometheus_binding.h"
 #include "spec/spec.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace slokit {
 
 enum class ImportFormat { kAuto, kOpenSlo, kSloth };
@@ -121,6 +125,10 @@ void BindThresholdQuery(const YamlField& query, const YamlField& op, double valu
                         ImportedSpec* spec);
 // Refuses input that yaml-cpp would recurse on too deeply (brackets nested past 64).
 Status CheckImportInput(std::string_view yaml_text, const std::string& file_name);
+// The documents of a YAML stream (split at `---` lines), with marks that keep their lines in the
+// file. Throws YAML::Exception on invalid YAML. yaml-cpp 0.7's own LoadAll can exhaust memory
+// on a few malformed bytes (found by fuzz_convert), so each document is loaded alone.
+std::vector<YAML::Node> LoadDocuments(std::string_view yaml_text);
 // Appends a warning located at `f` (file:line:column: field: message).
 void ImportWarning(const YamlField& f, const std::string& message, ImportedSpec* spec);
 // Fails at `f` unless `name` can be a slokit SLO name.

@@ -59,9 +59,9 @@ std::string Slug(const std::string& text) {
 
 // YAML aliases let a few bytes repeat a policy in every objective and a condition in every
 // policy; these bounds (far above real files) keep such input from growing without limit.
-constexpr size_t kMaxObjectives = 64;
-constexpr size_t kMaxConditions = 32;
-constexpr size_t kMaxSlos = 1000;
+constexpr size_t kMaxObjectives = 16;
+constexpr size_t kMaxConditions = 16;
+constexpr size_t kMaxSlos = 200;
 
 struct OpenSloImporter {
   ImportedSpec* spec;
@@ -396,7 +396,7 @@ Status ImportOpenSlo(std::string_view yaml_text, const std::string& file_name, I
   Status s = CheckImportInput(yaml_text, file_name);
   if (!s.ok()) return s;
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml_text));
+    std::vector<YAML::Node> docs = LoadDocuments(yaml_text);
     OpenSloImporter{out, {}, {}, {}, {}, {}}.Build(docs);
   } catch (const SpecError& e) {
     return Status::InvalidArgument(e.diagnostic.ToString());

@@ -520,11 +520,46 @@ Status CheckImportInput(std::string_view yaml_text, const std::string& file_name
   return Status::Ok();
 }
 
+std::vector<YAML::Node> LoadDocuments(std::string_view yaml_text) {
+  std::vector<YAML::Node> docs;
+  std::string chunk;
+  size_t chunk_line = 0, line_no = 0;
+  auto flush = [&] {
+    if (chunk.find_first_not_of(" \t\r\n") != std::string::npos) {
+      if (docs.size() >= 1000) throw YAML::Exception(YAML::Mark(), "more than 1000 documents");
+      // Leading newlines put the document's first line where it is in the file.
+      docs.push_back(YAML::Load(std::string(chunk_line, '\n') + chunk));
+    }
+    chunk.clear();
+  };
+  size_t pos = 0;
+  while (pos < yaml_text.size()) {
+    size_t end = yaml_text.find('\n', pos);
+    if (end == std::string_view::npos) end = yaml_text.size();
+    std::string line(yaml_text.substr(pos, end - pos));
+    pos = end + 1;
+    auto marker = [&](const char* m) {
+      return line.compare(0, 3, m) == 0 && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    };
+    if (marker("---")) {
+      flush();
+      chunk_line = line_no;
+      line.replace(0, 3, "   ");  // what follows the marker keeps its columns
+    } else if (marker("...")) {
+      line.replace(0, 3, "   ");
+    }
+    chunk += line + "\n";
+    ++line_no;
+  }
+  flush();
+  return docs;
+}
+
 Status DetectImportFormat(std::string_view yaml_text, const std::string& file_name, ImportFormat* out) {
   Status s = CheckImportInput(yaml_text, file_name);
   if (!s.ok()) return s;
   try {
-    for (const YAML::Node& doc : YAML::LoadAll(std::string(yaml_text))) {
+    for (const YAML::Node& doc : LoadDocuments(yaml_text)) {
       YAML::Node first = doc.IsSequence() && doc.size() > 0 ? doc[0] : doc;
       if (!first.IsMap()) continue;
       if (first["apiVersion"] && first["apiVersion"].IsScalar()) {

@@ -140,7 +140,7 @@ struct SlothImporter {
                           "increase() (docs/rules.md). SLO windows are Sloth's default 30 days.");
     YamlField slos = root["slos"];
     if (!slos.IsSequence() || slos.Size() == 0) slos.Fail("expected a non-empty list of SLOs");
-    if (slos.Size() > 1000) slos.Fail("more than 1000 SLOs in one file");
+    if (slos.Size() > 200) slos.Fail("more than 200 SLOs in one file");
     std::set<std::string> names;
     for (size_t i = 0; i < slos.Size(); ++i) {
       Slo(slos[i]);
@@ -160,7 +160,7 @@ Status ImportSloth(std::string_view yaml_text, const std::string& file_name, Imp
   if (!s.ok()) return s;
   try {
     std::vector<YAML::Node> docs;
-    for (const YAML::Node& doc : YAML::LoadAll(std::string(yaml_text))) {
+    for (const YAML::Node& doc : LoadDocuments(yaml_text)) {
       if (!doc.IsNull()) docs.push_back(doc);
     }
     if (docs.empty()) return Status::InvalidArgument(fmt::format("{}:1:1: empty file", file_name));

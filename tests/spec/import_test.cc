@@ -311,6 +311,17 @@ TEST(ImportErrors, RefusedConstructs) {
   }
 }
 
+TEST(ImportErrors, MalformedStreamsFailWithoutExhaustingMemory) {
+  // yaml-cpp 0.7's LoadAll allocates until it fails on these bytes (found by fuzz_convert);
+  // documents are loaded one by one instead.
+  std::string message = ImportError("- apiVg: tru1e}]\n,   }ndousSew: [{taet");
+  EXPECT_NE(message.find("in.yaml:"), std::string::npos) << message;
+  // Splitting keeps lines: the second document's error is on its own line.
+  message = ImportError("apiVersion: openslo/v1\nkind: Service\nmetadata: {name: s}\n---\n\napiVersion: openslo/v1\n"
+                        "kind: Nope\nmetadata: {name: x}\n");
+  EXPECT_NE(message.find("in.yaml:7:7: documents[1].kind: unknown kind 'Nope'"), std::string::npos) << message;
+}
+
 TEST(ImportErrors, OneServicePerSpec) {
   std::string doc = R"(apiVersion: openslo/v1
 kind: SLO
