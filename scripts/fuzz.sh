@@ -10,10 +10,6 @@ for bin in build-fuzz/tests/fuzz/fuzz_*; do
   [ -x "$bin" ] || continue
   name=$(basename "$bin"); name=${name#fuzz_}
   [[ -z "$filter" || "$name" == *"$filter"* ]] || continue
-  # Known open bug (stop-9 notes): yaml-cpp 0.7's YAML::LoadAll, which `slokit convert` uses for
-  # multi-document files, loops on some malformed input, so the convert target hangs once the
-  # fuzzer finds such an input. Run it by name (scripts/fuzz.sh 60 convert) until that is fixed.
-  [[ "$name" == convert && -z "$filter" ]] && { echo "fuzz convert: skipped (known yaml-cpp LoadAll hang)" >&2; continue; }
   corpus=tests/fuzz/corpus/$name
   work=$(mktemp -d)
   [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null || true
