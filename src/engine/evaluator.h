@@ -85,9 +85,12 @@ class Evaluator {
 
  private:
   struct SloState;
+  struct CohortKey;
   const Spec* spec_;
   EvaluatorOptions options_;
   std::vector<std::unique_ptr<SloState>> slos_;
+  std::vector<CohortKey> keys_;  // one per distinct list of cohort fields
+  uint64_t pushes_ = 0;
   TimeNs min_time_ = 0, max_time_ = 0;
   bool any_ = false;
 };
