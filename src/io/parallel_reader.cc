@@ -169,7 +169,9 @@ struct FileBlock {
 
 Status ReadPlainFile(const PlainFile& file, std::string_view name, const FieldSet& fields,
                      const ReadOptions& options, const std::vector<RecordSink>& sinks, ReadStats* stats) {
-  constexpr size_t kBlock = 4 << 20;
+  // Small enough that a block is still in the core's L2 cache when it is parsed after being read
+  // (4 MiB blocks: 10% slower on the benchmark trace).
+  constexpr size_t kBlock = 256 << 10;
   std::vector<FileBlock> blocks;
   for (size_t begin = 0; begin < file.size();) {
     size_t end = begin + kBlock >= file.size() ? file.size() : file.NextLineStart(begin + kBlock - 1);
