@@ -9,13 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "spec/catalog.h"
 #include "spec/loader.h"
 #include "spec/preset.h"
 #include "spec/prometheus_binding.h"
+#include "spec/yaml_writer.h"
 
 namespace slokit::cli {
 namespace {
@@ -26,9 +26,6 @@ std::string Join(const std::vector<std::string>& items, const char* sep = ", ") 
   return out;
 }
 
-// A YAML double-quoted scalar (JSON strings are valid YAML).
-std::string Quote(const std::string& s) { return nlohmann::json(s).dump(); }
-
 // "P95 LAT" -> "p95-lat", "ITL/TPOT" -> "itl-tpot"
 std::string Slug(const std::string& abbr) {
   std::string out;
@@ -38,25 +35,6 @@ std::string Slug(const std::string& abbr) {
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out;
-}
-
-// Wraps `text` into comment lines of at most `width` characters, each starting with `prefix`.
-void Comment(std::vector<std::string>* out, const std::string& prefix, const std::string& text, size_t width = 100) {
-  std::string line;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find(' ', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string word = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (word.empty()) continue;
-    if (!line.empty() && prefix.size() + line.size() + 1 + word.size() > width) {
-      out->push_back(prefix + line);
-      line.clear();
-    }
-    line += (line.empty() ? "" : " ") + word;
-  }
-  if (!line.empty()) out->push_back(prefix + line);
 }
 
 // "per request, the mean" -> "Per request, the mean." (one sentence of a comment)
@@ -124,15 +102,15 @@ struct Generator {
                        : d.percentile > 0               ? "percentile"
                                                         : "latency";
     out.push_back("- name: " + Slug(k.abbr));
-    out.push_back("  description: " + Quote(k.name));
+    out.push_back("  description: " + YamlQuote(k.name));
     out.push_back(placeholder_objective ? "  objective: <percent>   # see derive above" : "  objective: " + FormatPromNumber(d.objective));
     out.push_back("  window: " + (d.window.empty() ? std::string("7d") : d.window));
     const KpiEvent& ev = m && !m->event.Empty() ? m->event : k.event;
-    if (!ev.valid.empty()) out.push_back("  valid: " + Quote(ev.valid));
+    if (!ev.valid.empty()) out.push_back("  valid: " + YamlQuote(ev.valid));
     if (kind == "percentile" || kind == "throughput")
       out.push_back(fmt::format("  budgeting: {{timeslices: {}, min_events: 10, sparse: skip}}",
                                 d.slice.empty() ? "5m" : d.slice));
-    std::string args = "kpi: " + Quote(kpi_ref);
+    std::string args = "kpi: " + YamlQuote(kpi_ref);
     std::string note;
     if (kind == "latency") {
       std::string t = d.threshold.empty() ? "<duration>" : m ? LatencyThreshold(d.threshold, *m, &note) : d.threshold;
@@ -143,7 +121,7 @@ struct Generator {
       args += ", min: " + FormatPromNumber(d.min);
     }
     if (!m) args += ", prometheus: {...}";
-    if (!note.empty()) Comment(&lines, "  # ", note);
+    if (!note.empty()) AppendYamlComment(&lines, "  # ", note);
     out.push_back("  sli:");
     out.push_back(fmt::format("    {}: {{{}}}", kind, args));
     for (const std::string& l : out) lines.push_back("  " + prefix + l);
@@ -151,7 +129,7 @@ struct Generator {
 
   void Header(const Kpi& k) {
     lines.push_back("");
-    Comment(&lines, "  # ",
+    AppendYamlComment(&lines, "  # ",
             fmt::format("{} - {} ({}; {} is bad; {}{}).", k.abbr, k.name, k.unit, k.higher_is_bad ? "higher" : "lower",
                         k.style, k.scope.empty() ? "" : ", " + k.scope));
   }
@@ -177,7 +155,7 @@ struct Generator {
         break;
       case PresetKpi::Kind::kGauge: what = "gauge " + m.gauge; break;
     }
-    Comment(&lines, "  # ", fmt::format("{}: {}.{}", preset.name, what, m.note.empty() ? "" : " " + Sentence(m.note)));
+    AppendYamlComment(&lines, "  # ", fmt::format("{}: {}.{}", preset.name, what, m.note.empty() ? "" : " " + Sentence(m.note)));
   }
 
   void AddKpi(const Kpi& k) {
@@ -185,10 +163,10 @@ struct Generator {
     Header(k);
     std::string def = DescribeDefaults(set.catalog, k);
     if (k.measure == KpiMeasure::kLevel) {
-      Comment(&lines, "  # ", fmt::format("A level, not an SLO: alert on it with a threshold rule{}.",
+      AppendYamlComment(&lines, "  # ", fmt::format("A level, not an SLO: alert on it with a threshold rule{}.",
                                           def.empty() ? "" : " - " + def + " (" + k.defaults.source + ")"));
       if (!m) {
-        Comment(&lines, "  # ", "Not measured here: " + preset.WhyNot(k) + ".");
+        AppendYamlComment(&lines, "  # ", "Not measured here: " + preset.WhyNot(k) + ".");
         unmeasured.push_back(k.abbr);
         return;
       }
@@ -207,10 +185,10 @@ struct Generator {
       measured.push_back(k.abbr + " (alert rule)");
       return;
     }
-    if (!def.empty()) Comment(&lines, "  # ", fmt::format("Default: {} - {}", def, Sentence(k.defaults.source)));
-    if (!k.derive.empty()) Comment(&lines, "  # ", "Derive: " + Sentence(k.derive));
+    if (!def.empty()) AppendYamlComment(&lines, "  # ", fmt::format("Default: {} - {}", def, Sentence(k.defaults.source)));
+    if (!k.derive.empty()) AppendYamlComment(&lines, "  # ", "Derive: " + Sentence(k.derive));
     if (!m) {
-      Comment(&lines, "  # ",
+      AppendYamlComment(&lines, "  # ",
               fmt::format("Not measured here: {}. To measure it, bind it to your own series (docs/spec.md, Prometheus "
                           "bindings) and uncomment:",
                           preset.WhyNot(k)));
@@ -220,7 +198,7 @@ struct Generator {
     }
     Series(*m);
     if (k.defaults.objective == 0) {
-      Comment(&lines, "  # ", "No default objective: derive one, then uncomment:");
+      AppendYamlComment(&lines, "  # ", "No default objective: derive one, then uncomment:");
       WriteSlo(k, m, k.abbr, "# ", true);
       unmeasured.push_back(k.abbr + " (no default)");
       return;
@@ -238,7 +216,7 @@ struct Generator {
       const PresetKpi* m = preset.Find(k);
       if (!m || k.defaults.objective == 0 || k.measure == KpiMeasure::kLevel) continue;
       Header(k);
-      Comment(&lines, "  # ",
+      AppendYamlComment(&lines, "  # ",
               fmt::format("{} measures none of this sector's KPIs with a default objective, so this SLO of sector {} "
                           "keeps the service measured. Default: {} - {}",
                           preset.name, k.sector, DescribeDefaults(set.catalog, k), Sentence(k.defaults.source)));
@@ -323,33 +301,33 @@ Command MakeInitCommand(CLI::App& parent) {
     std::string invocation = fmt::format("slokit init --sector {} --preset {} --service {}", sector->id, preset->name, service);
     out.push_back(fmt::format("# SLOs of {}: a starter spec written by `{}`.", service, invocation));
     out.push_back("#");
-    Comment(&out, "# ", fmt::format("Sector {}: {} (seed 000). KPIs: {}. Default alert style: {}.", sector->id, sector->name,
+    AppendYamlComment(&out, "# ", fmt::format("Sector {}: {} (seed 000). KPIs: {}. Default alert style: {}.", sector->id, sector->name,
                                     [&] {
                                       std::vector<std::string> ks;
                                       for (const Kpi& k : sector->kpis) ks.push_back(k.abbr);
                                       return Join(ks);
                                     }(),
                                     sector->alert_style));
-    Comment(&out, "# ", fmt::format("Preset {}: {}{}. {}", preset->name, preset->title,
+    AppendYamlComment(&out, "# ", fmt::format("Preset {}: {}{}. {}", preset->name, preset->title,
                                     preset->docs.empty() ? "" : " (" + preset->docs + ")", preset->notes));
     out.push_back("#");
-    Comment(&out, "# ",
+    AppendYamlComment(&out, "# ",
             "Objectives and thresholds are the catalog's starting points; `slokit catalog " + sector->id +
                 "` says where each comes from. Tighten them to your workload once a 7d baseline exists (seed 000). Each "
                 "SLI names a catalog KPI (kpi:); the preset maps it to the event field `slokit report` reads and to "
                 "the Prometheus series `slokit rules` compiles (docs/catalog.md).");
     if (set->origin != "embedded")
-      Comment(&out, "# ", "This spec uses the catalog in " + set->origin + ": run slokit with SLOKIT_CATALOG=" +
+      AppendYamlComment(&out, "# ", "This spec uses the catalog in " + set->origin + ": run slokit with SLOKIT_CATALOG=" +
                               set->origin + " (or --catalog) to read it.");
     out.push_back("#");
     out.push_back("#   slokit validate FILE && slokit rules FILE > rules.yaml && promtool check rules rules.yaml");
-    out.push_back("service: " + Quote(service));
+    out.push_back("service: " + YamlQuote(service));
     out.push_back("sector: " + sector->id);
     out.push_back("preset: " + preset->name);
     out.push_back("owners:");
-    out.push_back(fmt::format("  infra: {{team: {}}}   # who is paged; add contact: \"#channel\"", Quote(team)));
+    out.push_back(fmt::format("  infra: {{team: {}}}   # who is paged; add contact: \"#channel\"", YamlQuote(team)));
     out.push_back("");
-    Comment(&out, "# ", "Seed 000's burn-rate policy (the catalog's slo_policy, also the default when alerting: is left out).");
+    AppendYamlComment(&out, "# ", "Seed 000's burn-rate policy (the catalog's slo_policy, also the default when alerting: is left out).");
     out.push_back("alerting:");
     for (const char* severity : {"page", "ticket"}) {
       out.push_back(fmt::format("  {}:", severity));

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
@@ -44,6 +45,31 @@ class ChunkConsumer {
   // writable, and data[len, len + kChunkPadding) is readable and filled with spaces.
   virtual Status Consume(char* data, size_t len, bool eof, size_t* consumed) = 0;
 };
+
+// The body of a line-oriented ChunkConsumer::Consume: calls `parse_line(line, len, readable)` for
+// each complete line of data[0, len) (and the unterminated last one at `eof`), where `readable`
+// counts the line's bytes plus those after it up to the end of the chunk's padding, and adds one
+// to *line_number before each. Stops at the first non-OK status; sets *consumed either way.
+template <typename ParseLine>
+Status ConsumeLines(const char* data, size_t len, bool eof, size_t* consumed, uint64_t* line_number,
+                    ParseLine&& parse_line) {
+  size_t pos = 0;
+  const size_t readable_end = len + kChunkPadding;
+  while (pos < len) {
+    const void* nl = std::memchr(data + pos, '\n', len - pos);
+    if (nl == nullptr && !eof) break;
+    size_t end = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - data) : len;
+    ++*line_number;
+    Status s = parse_line(data + pos, end - pos, readable_end - pos);
+    pos = nl != nullptr ? end + 1 : len;
+    if (!s.ok()) {
+      *consumed = pos;
+      return s;
+    }
+  }
+  *consumed = pos;
+  return Status::Ok();
+}
 
 // Reads `source` in chunks of about `chunk_size` bytes (grown when one record is longer) and
 // hands them to `consumer`, carrying incomplete records over. Adds the bytes read to *bytes.

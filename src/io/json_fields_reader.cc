@@ -23,22 +23,8 @@ class FieldsParser final : public ChunkConsumer {
   }
 
   Status Consume(char* data, size_t len, bool eof, size_t* consumed) override {
-    size_t pos = 0;
-    const size_t readable_end = len + kChunkPadding;
-    while (pos < len) {
-      const void* nl = std::memchr(data + pos, '\n', len - pos);
-      if (nl == nullptr && !eof) break;
-      size_t end = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - data) : len;
-      ++line_;
-      Status s = ParseLine(data + pos, end - pos, readable_end - pos);
-      pos = nl != nullptr ? end + 1 : len;
-      if (!s.ok()) {
-        *consumed = pos;
-        return s;
-      }
-    }
-    *consumed = pos;
-    return Status::Ok();
+    return ConsumeLines(data, len, eof, consumed, &line_,
+                        [this](const char* line, size_t n, size_t readable) { return ParseLine(line, n, readable); });
   }
 
  private:
