@@ -75,14 +75,7 @@ const char* kPolicies[] = {"capacity_policy", "regression_policy", "slo_policy"}
 
 void CheckFilter(const YamlField& f) {
   FieldSet fields;
-  Expr e;
-  int column = 0;
-  Status s = Expr::Parse(f.Scalar(), &fields, &e, &column);
-  if (!s.ok()) {
-    const std::string& m = s.message();
-    size_t colon = m.find(": ");
-    f.FailAtColumn(column, colon == std::string::npos ? m : m.substr(colon + 2));
-  }
+  ParseFilterField(f, &fields);
 }
 
 void ParseConditions(const YamlField& list, const char* severity, AlertingPolicy* policy) {

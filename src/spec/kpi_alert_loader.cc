@@ -75,22 +75,7 @@ KpiStatistic ParseStatistic(const YamlField& f, bool allow_rate) {
   return s;
 }
 
-double UnitNs(const YamlField& f) {
-  std::string u = f.Scalar();
-  if (u == "ns") return 1;
-  if (u == "us" || u == "µs") return 1e3;
-  if (u == "ms") return 1e6;
-  if (u == "s") return 1e9;
-  f.Fail(fmt::format("unknown unit '{}' (expected ns, us, ms or s)", u));
-}
-
-Expr ParseFilter(const YamlField& f, Spec* spec) {
-  Expr e;
-  int column = 0;
-  Status s = Expr::Parse(f.Scalar(), &spec->fields, &e, &column);
-  if (!s.ok()) f.FailAtColumn(column, s.message().substr(s.message().find(": ") + 2));
-  return e;
-}
+Expr ParseFilter(const YamlField& f, Spec* spec) { return ParseFilterField(f, &spec->fields); }
 
 int FieldIndex(const YamlField& f, Spec* spec) {
   std::string name = f.Scalar();
@@ -256,7 +241,7 @@ void BuildOneCapacity(const YamlField& f, Spec* spec, CapacityCheck* c) {
       c->field = FieldIndex(f.Has("field") ? f["field"] : f["duration"], spec);
       if (f.Has("unit")) {
         if (c->source != S::kDuration) f["unit"].Fail("'unit' is the unit of a 'duration' field");
-        c->field_unit_ns = UnitNs(f["unit"]);
+        c->field_unit_ns = FieldUnitNs(f["unit"]);
       } else {
         c->field_unit_ns = 1e9;
       }

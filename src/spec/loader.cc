@@ -50,17 +50,6 @@ Window ParseWindow(const YamlField& f) {
   return w;
 }
 
-// The factor that converts a duration in nanoseconds to the unit of an event field.
-double FieldUnitNs(const YamlField& f) {
-  std::string u = f.Scalar();
-  if (u == "ns") return 1;
-  if (u == "us" || u == "µs") return 1e3;
-  if (u == "ms") return 1e6;
-  if (u == "s") return 1e9;
-  f.Fail(fmt::format("unknown unit '{}' (expected ns, us, ms or s)", u));
-  return 1;
-}
-
 // "field: ttft_ms, unit: ms, threshold: 2.5s" → the threshold in the field's unit.
 double ThresholdInFieldUnit(const YamlField& m, const char* key) {
   double unit = m.Has("unit") ? FieldUnitNs(m["unit"]) : 1e9;
@@ -77,13 +66,7 @@ struct SpecBuilder {
     return spec->fields.Intern(name);
   }
 
-  Expr Filter(const YamlField& f) {
-    Expr e;
-    int column = 0;
-    Status s = Expr::Parse(f.Scalar(), &spec->fields, &e, &column);
-    if (!s.ok()) f.FailAtColumn(column, s.message().substr(s.message().find(": ") + 2));
-    return e;
-  }
+  Expr Filter(const YamlField& f) { return ParseFilterField(f, &spec->fields); }
 
   // latency: {field, unit, threshold}  →  field <= threshold
   Expr LatencyGood(const YamlField& m, std::string* desc) {

@@ -151,4 +151,25 @@ std::string Diagnostic::ToString() const {
                      field.empty() ? "" : field + ": ", message);
 }
 
+Expr ParseFilterField(const YamlField& f, FieldSet* fields) {
+  Expr e;
+  int column = 0;
+  Status s = Expr::Parse(f.Scalar(), fields, &e, &column);
+  if (!s.ok()) {
+    const std::string& m = s.message();  // "column N: problem"
+    size_t colon = m.find(": ");
+    f.FailAtColumn(column, colon == std::string::npos ? m : m.substr(colon + 2));
+  }
+  return e;
+}
+
+double FieldUnitNs(const YamlField& unit) {
+  std::string u = unit.Scalar();
+  if (u == "ns") return 1;
+  if (u == "us" || u == "µs") return 1e3;
+  if (u == "ms") return 1e6;
+  if (u == "s") return 1e9;
+  unit.Fail(fmt::format("unknown unit '{}' (expected ns, us, ms or s)", u));
+}
+
 }  // namespace slokit

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/expr.h"
 #include "core/time.h"
 #include "spec/spec.h"
 
@@ -65,5 +66,12 @@ class YamlField {
   std::string path_;
   YAML::Mark parent_mark_;
 };
+
+// A filter expression (core/expr.h) from a scalar, interning its fields into `fields`; an error
+// points at the column inside the scalar.
+Expr ParseFilterField(const YamlField& f, FieldSet* fields);
+
+// The factor that converts nanoseconds to an event field's unit ("ns", "us", "ms" or "s").
+double FieldUnitNs(const YamlField& unit);
 
 }  // namespace slokit
