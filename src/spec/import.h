@@ -6,6 +6,7 @@
 // display names) comes back as warnings. docs/convert.md lists what maps to what.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -123,12 +124,13 @@ void BindRatioQueries(const YamlField& numerator, bool numerator_is_bad, const Y
 // (a latency SLI), or a percentile SLI when the query is histogram_quantile.
 void BindThresholdQuery(const YamlField& query, const YamlField& op, double value, ImportedSlo* slo,
                         ImportedSpec* spec);
-// Refuses input that yaml-cpp would recurse on too deeply (brackets nested past 64).
-Status CheckImportInput(std::string_view yaml_text, const std::string& file_name);
-// The documents of a YAML stream (split at `---` lines), with marks that keep their lines in the
-// file. Throws YAML::Exception on invalid YAML. yaml-cpp 0.7's own LoadAll can exhaust memory
-// on a few malformed bytes (found by fuzz_convert), so each document is loaded alone.
-std::vector<YAML::Node> LoadDocuments(std::string_view yaml_text);
+// The frame of an importer: resets *out, refuses input that yaml-cpp would recurse on too deeply
+// (brackets nested past 64), splits the stream into documents at `---` lines (yaml-cpp 0.7's own
+// LoadAll can exhaust memory on a few malformed bytes, found by fuzz_convert, so each document is
+// loaded alone, its marks kept at its lines in the file) and calls `build` with them, turning
+// the SpecError or YAML::Exception it throws into a Status.
+Status RunImporter(std::string_view yaml_text, const std::string& file_name, const char* source,
+                   ImportedSpec* out, const std::function<Status(const std::vector<YAML::Node>&)>& build);
 // Appends a warning located at `f` (file:line:column: field: message).
 void ImportWarning(const YamlField& f, const std::string& message, ImportedSpec* spec);
 // Fails at `f` unless `name` can be a slokit SLO name.

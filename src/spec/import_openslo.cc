@@ -390,21 +390,10 @@ struct OpenSloImporter {
 }  // namespace
 
 Status ImportOpenSlo(std::string_view yaml_text, const std::string& file_name, ImportedSpec* out) {
-  *out = ImportedSpec{};
-  out->source = "OpenSLO v1";
-  out->file = file_name;
-  Status s = CheckImportInput(yaml_text, file_name);
-  if (!s.ok()) return s;
-  try {
-    std::vector<YAML::Node> docs = LoadDocuments(yaml_text);
+  return RunImporter(yaml_text, file_name, "OpenSLO v1", out, [&](const std::vector<YAML::Node>& docs) {
     OpenSloImporter{out, {}, {}, {}, {}, {}}.Build(docs);
-  } catch (const SpecError& e) {
-    return Status::InvalidArgument(e.diagnostic.ToString());
-  } catch (const YAML::Exception& e) {
-    return Status::ParseError(fmt::format("{}:{}:{}: invalid YAML: {}", file_name, e.mark.line + 1, e.mark.column + 1,
-                                          e.msg));
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 }  // namespace slokit

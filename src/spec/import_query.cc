@@ -507,6 +507,8 @@ void BindThresholdQuery(const YamlField& query_f, const YamlField& op_f, double 
   SetHistogram(query_f, histogram, q.selector, value, !le.empty(), slo, spec);
 }
 
+namespace {
+
 Status CheckImportInput(std::string_view yaml_text, const std::string& file_name) {
   // yaml-cpp parses flow collections recursively: a hostile "[[[[..." would exhaust the stack.
   int depth = 0;
@@ -553,6 +555,25 @@ std::vector<YAML::Node> LoadDocuments(std::string_view yaml_text) {
   }
   flush();
   return docs;
+}
+
+}  // namespace
+
+Status RunImporter(std::string_view yaml_text, const std::string& file_name, const char* source,
+                   ImportedSpec* out, const std::function<Status(const std::vector<YAML::Node>&)>& build) {
+  *out = ImportedSpec{};
+  out->source = source;
+  out->file = file_name;
+  Status s = CheckImportInput(yaml_text, file_name);
+  if (!s.ok()) return s;
+  try {
+    return build(LoadDocuments(yaml_text));
+  } catch (const SpecError& e) {
+    return Status::InvalidArgument(e.diagnostic.ToString());
+  } catch (const YAML::Exception& e) {
+    return Status::ParseError(fmt::format("{}:{}:{}: invalid YAML: {}", file_name, e.mark.line + 1, e.mark.column + 1,
+                                          e.msg));
+  }
 }
 
 Status DetectImportFormat(std::string_view yaml_text, const std::string& file_name, ImportFormat* out) {

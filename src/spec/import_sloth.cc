@@ -153,14 +153,9 @@ struct SlothImporter {
 }  // namespace
 
 Status ImportSloth(std::string_view yaml_text, const std::string& file_name, ImportedSpec* out) {
-  *out = ImportedSpec{};
-  out->source = "Sloth prometheus/v1";
-  out->file = file_name;
-  Status s = CheckImportInput(yaml_text, file_name);
-  if (!s.ok()) return s;
-  try {
+  return RunImporter(yaml_text, file_name, "Sloth prometheus/v1", out, [&](const std::vector<YAML::Node>& all) {
     std::vector<YAML::Node> docs;
-    for (const YAML::Node& doc : LoadDocuments(yaml_text)) {
+    for (const YAML::Node& doc : all) {
       if (!doc.IsNull()) docs.push_back(doc);
     }
     if (docs.empty()) return Status::InvalidArgument(fmt::format("{}:1:1: empty file", file_name));
@@ -168,13 +163,8 @@ Status ImportSloth(std::string_view yaml_text, const std::string& file_name, Imp
       YamlField(docs[1], out->file, "documents[1]")
           .Fail("a slokit spec holds one service; this file holds several Sloth specs: split it, one per service");
     SlothImporter{out}.Build(YamlField(docs[0], out->file, ""));
-  } catch (const SpecError& e) {
-    return Status::InvalidArgument(e.diagnostic.ToString());
-  } catch (const YAML::Exception& e) {
-    return Status::ParseError(fmt::format("{}:{}:{}: invalid YAML: {}", file_name, e.mark.line + 1, e.mark.column + 1,
-                                          e.msg));
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 }  // namespace slokit
