@@ -30,19 +30,6 @@ const char* DirectionName(Direction direction) {
 
 namespace {
 
-// yaml-cpp recurses per nesting level of flow collections: refuse absurd depths up front.
-bool FlowNestingTooDeep(std::string_view yaml) {
-  int depth = 0;
-  for (char c : yaml) {
-    if (c == '[' || c == '{') {
-      if (++depth > 64) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
-}
-
 // A percentage: 10, 10% or "10%"; [lo, hi] inclusive.
 double Percent(const YamlField& f, double lo, double hi) {
   std::string text = f.Scalar();
@@ -243,7 +230,7 @@ struct Builder {
 Status LoadCanaryConfigString(std::string_view yaml, std::string_view name, CanaryConfig* config) {
   *config = CanaryConfig{};
   config->file = std::string(name);
-  if (FlowNestingTooDeep(yaml)) return Status::ParseError(fmt::format("{}: brackets nested more than 64 deep", name));
+  if (Status nesting = CheckFlowNesting(yaml, name); !nesting.ok()) return nesting;
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));

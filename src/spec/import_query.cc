@@ -509,19 +509,6 @@ void BindThresholdQuery(const YamlField& query_f, const YamlField& op_f, double 
 
 namespace {
 
-Status CheckImportInput(std::string_view yaml_text, const std::string& file_name) {
-  // yaml-cpp parses flow collections recursively: a hostile "[[[[..." would exhaust the stack.
-  int depth = 0;
-  for (char c : yaml_text) {
-    if (c == '[' || c == '{') {
-      if (++depth > 64) return Status::ParseError(fmt::format("{}: brackets nested more than 64 deep", file_name));
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return Status::Ok();
-}
-
 std::vector<YAML::Node> LoadDocuments(std::string_view yaml_text) {
   std::vector<YAML::Node> docs;
   std::string chunk;
@@ -564,7 +551,7 @@ Status RunImporter(std::string_view yaml_text, const std::string& file_name, con
   *out = ImportedSpec{};
   out->source = source;
   out->file = file_name;
-  Status s = CheckImportInput(yaml_text, file_name);
+  Status s = CheckFlowNesting(yaml_text, file_name);
   if (!s.ok()) return s;
   try {
     return build(LoadDocuments(yaml_text));
@@ -577,7 +564,7 @@ Status RunImporter(std::string_view yaml_text, const std::string& file_name, con
 }
 
 Status DetectImportFormat(std::string_view yaml_text, const std::string& file_name, ImportFormat* out) {
-  Status s = CheckImportInput(yaml_text, file_name);
+  Status s = CheckFlowNesting(yaml_text, file_name);
   if (!s.ok()) return s;
   try {
     for (const YAML::Node& doc : LoadDocuments(yaml_text)) {

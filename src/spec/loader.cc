@@ -380,26 +380,12 @@ struct SpecBuilder {
   }
 };
 
-// yaml-cpp parses flow collections recursively; a hostile "[[[[..." would exhaust the stack.
-// No real spec nests more than a handful of levels.
-bool FlowNestingTooDeep(std::string_view yaml) {
-  int depth = 0;
-  for (char c : yaml) {
-    if (c == '[' || c == '{') {
-      if (++depth > 64) return true;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 Status LoadSpecString(std::string_view yaml, std::string_view name, Spec* spec, std::vector<Diagnostic>* warnings) {
   *spec = Spec{};
   spec->file = std::string(name);
-  if (FlowNestingTooDeep(yaml)) return Status::ParseError(fmt::format("{}: brackets nested more than 64 deep", name));
+  if (Status nesting = CheckFlowNesting(yaml, name); !nesting.ok()) return nesting;
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));

@@ -172,4 +172,16 @@ double FieldUnitNs(const YamlField& unit) {
   unit.Fail(fmt::format("unknown unit '{}' (expected ns, us, ms or s)", u));
 }
 
+Status CheckFlowNesting(std::string_view yaml, std::string_view name) {
+  int depth = 0;
+  for (char c : yaml) {
+    if (c == '[' || c == '{') {
+      if (++depth > 64) return Status::ParseError(fmt::format("{}: brackets nested more than 64 deep", name));
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace slokit

@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct SpecError : std::runtime_error {
   explicit SpecError(Diagnostic d) : std::runtime_error(d.message), diagnostic(std::move(d)) {}
   Diagnostic diagnostic;
 };
+
+// yaml-cpp parses flow collections recursively, so a hostile "[[[[..." would exhaust the stack:
+// a ParseError naming `name` when brackets nest more than 64 deep (no real file comes close).
+Status CheckFlowNesting(std::string_view yaml, std::string_view name);
 
 // Parses a plain decimal number (no units); false when `text` is not exactly one.
 bool ParseNumber(const std::string& text, double* out);
