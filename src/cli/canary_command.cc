@@ -38,10 +38,7 @@ struct CanaryOptions {
   int threads = 0;
 };
 
-int Fail(const std::string& message) {
-  std::cerr << "slokit canary: " << message << "\n";
-  return kExitUsage;
-}
+int Fail(const std::string& message) { return UsageError("canary", message); }
 
 int RunCanary(const CanaryOptions& opts) {
   CanaryConfig config;

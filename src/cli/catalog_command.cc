@@ -265,10 +265,7 @@ Command MakeCatalogCommand(CLI::App& parent) {
                   "Read the catalog from DIR (DIR/sectors.yaml, DIR/presets/*.yaml) instead of the built-in one");
   app->footer("Exit codes: 0 shown, 2 bad usage (unknown sector, KPI or preset; unreadable catalog).");
   auto run = [opts]() -> int {
-    auto fail = [](const std::string& message) {
-      std::cerr << "slokit catalog: " << message << "\n";
-      return kExitUsage;
-    };
+    auto fail = [](const std::string& message) { return UsageError("catalog", message); };
     if (!opts->catalog_dir.empty()) SetCatalogDirectory(opts->catalog_dir);
     std::shared_ptr<const CatalogSet> set;
     Status s = ActiveCatalog(&set);

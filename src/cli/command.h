@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string_view>
 
 namespace slokit::cli {
 
@@ -11,6 +12,9 @@ namespace slokit::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitViolated = 1;  // report: an SLO is not met (a CI/CD gate)
 inline constexpr int kExitUsage = 2;     // bad usage or bad input
+
+// Prints "slokit <command>: <message>" on stderr and returns kExitUsage.
+int UsageError(std::string_view command, std::string_view message);
 
 struct Command {
   CLI::App* app = nullptr;

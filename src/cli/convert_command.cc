@@ -33,10 +33,7 @@ Command MakeConvertCommand(CLI::App& parent) {
       "field). Warnings (dropped annotations, labels...) go to stderr. docs/convert.md lists what maps to what.\n"
       "Then: slokit validate OUT && slokit rules OUT > rules.yaml && promtool check rules rules.yaml");
   auto run = [opts]() -> int {
-    auto fail = [](const std::string& message) {
-      std::cerr << "slokit convert: " << message << "\n";
-      return kExitUsage;
-    };
+    auto fail = [](const std::string& message) { return UsageError("convert", message); };
     std::ifstream in(opts->input, std::ios::binary);
     if (!in) return fail(fmt::format("{}: cannot open", opts->input));
     std::stringstream buf;

@@ -38,10 +38,7 @@ struct DriftCliOptions {
   int threads = 0;
 };
 
-int Fail(const std::string& message) {
-  std::cerr << "slokit drift: " << message << "\n";
-  return kExitUsage;
-}
+int Fail(const std::string& message) { return UsageError("drift", message); }
 
 int RunDrift(const DriftCliOptions& opts) {
   Spec spec;

@@ -256,10 +256,7 @@ Command MakeInitCommand(CLI::App& parent) {
       "Exit codes: 0 written, 2 bad usage (unknown sector or preset, existing file without --force).\n"
       "Then: slokit validate FILE && slokit rules FILE > rules.yaml && promtool check rules rules.yaml");
   auto run = [opts]() -> int {
-    auto fail = [](const std::string& message) {
-      std::cerr << "slokit init: " << message << "\n";
-      return kExitUsage;
-    };
+    auto fail = [](const std::string& message) { return UsageError("init", message); };
     if (!opts->catalog_dir.empty()) SetCatalogDirectory(opts->catalog_dir);
     std::shared_ptr<const CatalogSet> set;
     Status s = ActiveCatalog(&set);

@@ -37,10 +37,7 @@ struct ReportOptions {
   int retries = 3;
 };
 
-int Fail(const std::string& message) {
-  std::cerr << "slokit report: " << message << "\n";
-  return kExitUsage;
-}
+int Fail(const std::string& message) { return UsageError("report", message); }
 
 // Reads every events file on `threads` threads, one evaluator each, and merges them into the
 // first. Bad lines are described on stderr; `inputs` gets per-file counts for the JSON output.

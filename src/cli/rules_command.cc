@@ -54,10 +54,7 @@ Command MakeRulesCommand(CLI::App& parent) {
       "Exit codes: 0 written, 2 bad usage or bad input (spec errors, an SLO without a binding).\n"
       "Check the output: promtool check rules FILE; amtool check-config FILE.");
   auto run = [opts]() -> int {
-    auto fail = [](const std::string& message) {
-      std::cerr << "slokit rules: " << message << "\n";
-      return kExitUsage;
-    };
+    auto fail = [](const std::string& message) { return UsageError("rules", message); };
     Spec spec;
     Status s = LoadSpecFile(opts->spec, &spec, nullptr);
     if (!s.ok()) return fail(s.message());

@@ -21,10 +21,7 @@ struct ServeOptions {
   std::string max_body = "64MiB";
 };
 
-int Fail(const std::string& message) {
-  std::cerr << "slokit serve: " << message << "\n";
-  return kExitUsage;
-}
+int Fail(const std::string& message) { return UsageError("serve", message); }
 
 // "64MiB", "512KiB", "1000000" -> bytes.
 bool ParseBytes(const std::string& text, size_t* out) {

@@ -72,10 +72,7 @@ std::string HumanBytes(uint64_t bytes) {
   return fmt::format("{:.1f} GB", b / 1e9);
 }
 
-int Fail(const std::string& message) {
-  fmt::print(stderr, "slokit simulate: {}\n", message);
-  return kExitUsage;
-}
+int Fail(const std::string& message) { return UsageError("simulate", message); }
 
 int RunSimulate(const SimulateArgs& args) {
   sim::SimulateOptions options;
