@@ -62,17 +62,21 @@ void KpiSeries::Merge(const KpiSeries& other) {
 
 KpiAggregate KpiSeries::Range(TimeNs from, TimeNs to) const {
   KpiAggregate agg;
+  AddRange(from, to, &agg);
+  return agg;
+}
+
+void KpiSeries::AddRange(TimeNs from, TimeNs to, KpiAggregate* agg) const {
   // Buckets whose start is in [from, to): indexes ceil(from / width) .. ceil(to / width) - 1.
   auto end = buckets_.lower_bound(-FloorDiv(-to, width_));
   for (auto it = buckets_.lower_bound(-FloorDiv(-from, width_)); it != end; ++it) {
     const Bucket& b = it->second;
     if (b.count == 0) continue;
-    agg.max = agg.count == 0 ? b.max : std::max(agg.max, b.max);
-    agg.count += b.count;
-    agg.sum += b.sum;
-    if (sketches_) (void)agg.sketch.Merge(b.sketch);
+    agg->max = agg->count == 0 ? b.max : std::max(agg->max, b.max);
+    agg->count += b.count;
+    agg->sum += b.sum;
+    if (sketches_) (void)agg->sketch.Merge(b.sketch);
   }
-  return agg;
 }
 
 KpiTracker::KpiTracker(const Spec& spec) : spec_(&spec) {

@@ -41,6 +41,8 @@ class KpiSeries {
   void Merge(const KpiSeries& other);
   // Every bucket whose start lies in [from, to).
   KpiAggregate Range(TimeNs from, TimeNs to) const;
+  // The same, added to *agg (for aggregates over several ranges).
+  void AddRange(TimeNs from, TimeNs to, KpiAggregate* agg) const;
 
   DurationNs width() const { return width_; }
   bool sketches() const { return sketches_; }

@@ -27,17 +27,38 @@ RegressionStatus EvaluateRegression(const KpiTracker& tracker, size_t i, TimeNs 
   if (rate || window.count >= check.min_events)
     st.has_value = StatisticOf(check.statistic, window, static_cast<double>(check.window) / kSecond, &st.value);
 
-  st.baseline_end = FloorDiv(st.window_start, kHour) * kHour;
-  st.baseline_start = st.baseline_end - check.baseline;
-  TimeNs first_hour = FloorDiv(tracker.data_start(), kHour) * kHour;
-  st.baseline_covered = std::max<DurationNs>(0, st.baseline_end - std::max(st.baseline_start, first_hour));
-  if (st.baseline_covered < check.min_baseline) return st;
-  const KpiAggregate& base = tracker.Baseline(i, st.baseline_start, st.baseline_end);
-  st.baseline_events = base.count;
-  if (base.count < check.min_events) return st;
-  // A rate's baseline is over the time since the data began, not the nominal window.
-  DurationNs span = st.baseline_end - std::max(st.baseline_start, tracker.data_start());
-  st.has_baseline = StatisticOf(check.statistic, base, static_cast<double>(span) / kSecond, &st.baseline);
+  KpiAggregate seasonal;
+  const KpiAggregate* base = &seasonal;
+  DurationNs span = 0;  // a rate's baseline is over the time since the data began, not the nominal window
+  if (check.daily_seasonal) {
+    // The window itself, shifted back d days, in step buckets: whole hours would blend an hour of
+    // peak with the hour before it while the window rides the ramp.
+    const TimeNs first_step = FloorDiv(tracker.data_start(), check.step) * check.step;
+    const int64_t days = check.baseline / kDay;
+    st.baseline_start = st.window_start - days * kDay;
+    st.baseline_end = at - kDay;
+    for (int64_t d = 1; d <= days; ++d) {
+      const TimeNs from = st.window_start - d * kDay, to = at - d * kDay;
+      // Coverage counts days: each day adds its share of the window that holds data.
+      const DurationNs held = std::max<DurationNs>(0, to - std::max(from, first_step));
+      st.baseline_covered += static_cast<DurationNs>(static_cast<double>(kDay) * static_cast<double>(held) /
+                                                     static_cast<double>(check.window));
+      span += std::max<DurationNs>(0, to - std::max(from, tracker.data_start()));
+      tracker.regression_steps(i).AddRange(from, to, &seasonal);
+    }
+    if (st.baseline_covered < check.min_baseline) return st;
+  } else {
+    const TimeNs first_hour = FloorDiv(tracker.data_start(), kHour) * kHour;
+    st.baseline_end = FloorDiv(st.window_start, kHour) * kHour;
+    st.baseline_start = st.baseline_end - check.baseline;
+    st.baseline_covered = std::max<DurationNs>(0, st.baseline_end - std::max(st.baseline_start, first_hour));
+    if (st.baseline_covered < check.min_baseline) return st;
+    base = &tracker.Baseline(i, st.baseline_start, st.baseline_end);
+    span = st.baseline_end - std::max(st.baseline_start, tracker.data_start());
+  }
+  st.baseline_events = base->count;
+  if (base->count < check.min_events) return st;
+  st.has_baseline = StatisticOf(check.statistic, *base, static_cast<double>(span) / kSecond, &st.baseline);
   if (!st.has_value || !st.has_baseline || st.baseline <= 0) return st;
 
   if (check.higher_is_bad) st.ratio = st.value / st.baseline;

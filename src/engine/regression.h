@@ -1,7 +1,8 @@
 // Regression alerts (seed 000's regression_policy): a KPI's statistic over its evaluation
 // window against the same statistic over the baseline before it - the whole hours of the
 // `baseline` (7d) that end where the window begins, so a regression does not dilute its own
-// reference. Warn and critical when the KPI is worse than `warn` and `critical` times the
+// reference; or, with a daily seasonal baseline, the window itself shifted back by each of the
+// baseline's days. Warn and critical when the KPI is worse than `warn` and `critical` times the
 // baseline. Evaluated live (EvaluateRegression at any instant, RegressionAlerter stepped on a
 // clock) or over a trace (BacktestRegression at every step). The tracker must outlive them.
 #pragma once
@@ -16,8 +17,12 @@ namespace slokit {
 struct RegressionStatus {
   TimeNs at = 0;
   TimeNs window_start = 0;
-  TimeNs baseline_start = 0, baseline_end = 0;  // whole hours
-  DurationNs baseline_covered = 0;  // the part of the baseline that holds data
+  // Whole hours; for a daily seasonal baseline, from the start of the earliest day's window to
+  // the end of the latest day's.
+  TimeNs baseline_start = 0, baseline_end = 0;
+  // The part of the baseline that holds data; for a daily seasonal baseline, in days: each day
+  // counts the share of its window that holds data.
+  DurationNs baseline_covered = 0;
   uint64_t window_events = 0, baseline_events = 0;
   bool has_value = false;     // the window is inside the data and holds min_events
   double value = 0;

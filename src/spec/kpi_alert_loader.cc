@@ -109,7 +109,7 @@ void WindowAndStep(const YamlField& f, DurationNs* window, DurationNs* step) {
 
 void BuildRegression(const YamlField& f, const KpiReferences& refs, Spec* spec, RegressionCheck* r) {
   f.AllowOnly({"name", "kpi", "field", "unit", "valid", "statistic", "window", "step", "baseline", "min_baseline",
-               "sensitivity", "warn", "critical", "bad", "min_events", "for", "owner"});
+               "seasonal", "sensitivity", "warn", "critical", "bad", "min_events", "for", "owner"});
   const CatalogSet& set = CatalogInUse();
   const Policies& policies = set.catalog.policies;
   r->line = f.Line();
@@ -162,6 +162,18 @@ void BuildRegression(const YamlField& f, const KpiReferences& refs, Spec* spec, 
   r->min_baseline = std::min(kDay, r->baseline);
   if (f.Has("min_baseline")) r->min_baseline = f["min_baseline"].Duration();
   if (r->min_baseline > r->baseline) f["min_baseline"].Fail("min_baseline cannot exceed the baseline window");
+  if (f.Has("seasonal")) {
+    std::string seasonal = f["seasonal"].Scalar();
+    if (seasonal != "daily" && seasonal != "none") f["seasonal"].Fail("expected 'daily' or 'none'");
+    r->daily_seasonal = seasonal == "daily";
+  }
+  if (r->daily_seasonal) {
+    if (r->baseline % kDay != 0)
+      (f.Has("baseline") ? f["baseline"] : f).Fail("a daily seasonal baseline must be a whole number of days");
+    // Each day's copy of the window must end before the window starts.
+    if (r->window > kDay - kHour)
+      f["window"].Fail("a daily seasonal baseline needs a window of at most 23h");
+  }
 
   // Multipliers: explicit, else the sensitivity's (given, or the sector's), else medium.
   std::string sector = kpi ? kpi->sector : refs.sector;

@@ -117,6 +117,9 @@ struct RegressionCheck {
   DurationNs step = 5 * kMinute;  // evaluated at every multiple of step; divides window
   DurationNs baseline = 7 * kDay; // whole hours
   DurationNs min_baseline = kDay; // no alert before the baseline holds this much data
+  // Seasonal (daily): the baseline is the window's own time of day on each of the baseline's days
+  // before it, so a daily peak is compared with earlier peaks, not with the whole week.
+  bool daily_seasonal = false;
   double warn = 0, critical = 0;  // multipliers of the baseline
   std::string factors_from;       // where the multipliers come from: "high sensitivity (sector ...)", "spec"
   bool higher_is_bad = true;

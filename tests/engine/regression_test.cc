@@ -91,6 +91,59 @@ TEST(Regression, NoAlertBeforeTheBaselineHoldsMinBaseline) {
   EXPECT_TRUE(BacktestRegression(t, 0, t.data_start(), kT0 + 14 * kHour).incidents.empty());
 }
 
+TEST(Regression, DailySeasonalComparesTheSameHours) {
+  Spec spec = MustLoad(SpecWith(
+      "  - {name: flat, field: lat, statistic: mean, window: 1h, baseline: 7d, warn: 1.1, critical: 1.2}\n"
+      "  - {name: daily, field: lat, statistic: mean, window: 1h, baseline: 7d, warn: 1.1, critical: 1.2, "
+      "seasonal: daily}\n"));
+  ASSERT_TRUE(spec.regressions[1].daily_seasonal);
+  KpiTracker t(spec);
+  // Eight days at 100, 130 from 14:00 to 17:00 every day (the daily peak), and a regression to
+  // 125 from 10:00 to 11:00 on the last day.
+  Feed(spec, &t, 0, 8 * kDayMinutes, [](int64_t m) {
+    int64_t hour = m % kDayMinutes / 60;
+    if (m / kDayMinutes == 7 && hour == 10) return 125.0;
+    return hour >= 14 && hour < 17 ? 130.0 : 100.0;
+  });
+
+  // The peak hour: against the whole week it is a regression, against earlier peaks it is not.
+  const TimeNs peak = kT0 + 7 * kDay + 16 * kHour;
+  RegressionStatus flat = EvaluateRegression(t, 0, peak);
+  // The week of hours before 15:00: 21 peak hours, the regression's hour, 146 others.
+  EXPECT_DOUBLE_EQ(flat.baseline, (21 * 130.0 + 125 + 146 * 100.0) / 168);
+  EXPECT_TRUE(flat.critical);
+  RegressionStatus daily = EvaluateRegression(t, 1, peak);
+  ASSERT_TRUE(daily.has_baseline);
+  EXPECT_DOUBLE_EQ(daily.baseline, 130);
+  EXPECT_DOUBLE_EQ(daily.ratio, 1);
+  EXPECT_FALSE(daily.warn);
+  EXPECT_EQ(daily.baseline_start, kT0 + 15 * kHour);  // [15:00, 16:00) on days 0 to 6
+  EXPECT_EQ(daily.baseline_end, kT0 + 6 * kDay + 16 * kHour);
+  EXPECT_EQ(daily.baseline_covered, 7 * kDay);
+  EXPECT_EQ(daily.baseline_events, 7u * 60);
+
+  // The real regression: 125 against the same hour's 100.
+  daily = EvaluateRegression(t, 1, kT0 + 7 * kDay + 11 * kHour);
+  EXPECT_DOUBLE_EQ(daily.baseline, 100);
+  EXPECT_TRUE(daily.critical);
+
+  // Over the whole trace the daily check fires only for the regression; the flat one also at
+  // every afternoon peak once it has a day of baseline.
+  KpiTimeline tl = BacktestRegression(t, 1, t.data_start(), t.data_end());
+  ASSERT_FALSE(tl.incidents.empty());
+  for (const KpiIncident& i : tl.incidents) {
+    EXPECT_GE(i.start, kT0 + 7 * kDay + 10 * kHour);
+    EXPECT_LE(i.start, kT0 + 7 * kDay + 11 * kHour);
+  }
+  EXPECT_GE(BacktestRegression(t, 0, t.data_start(), t.data_end()).incidents.size(), 7u);
+
+  // A daily check needs a day of coverage: each day counts its share of the window.
+  KpiTracker young(spec);
+  Feed(spec, &young, 0, 30 * 60, [](int64_t) { return 100.0; });
+  EXPECT_EQ(EvaluateRegression(young, 1, kT0 + 29 * kHour).baseline_covered, kDay);
+  EXPECT_FALSE(EvaluateRegression(young, 1, kT0 + 24 * kHour).has_baseline);
+}
+
 TEST(Regression, QuantileFromSketchesWithinTheirAccuracy) {
   Spec spec = MustLoad(SpecWith("  - {name: lat, field: lat, statistic: p95, window: 1h, baseline: 1d, min_events: 20, "
                                 "sensitivity: low}\n"));
@@ -242,6 +295,9 @@ TEST(RegressionSpec, ErrorsNameTheField) {
            Case{"  - {name: x, kpi: ERR}\n", "llm-inference-api/ERR is a ratio KPI"},
            Case{"  - {name: x, kpi: llm-training-pretrain-moe/MFU}\n", "is a sampled level; give the event field"},
            Case{"  - {name: x, field: f, baseline: 90m}\n", "whole number of hours"},
+           Case{"  - {name: x, field: f, seasonal: weekly}\n", "regressions[0].seasonal: expected 'daily' or 'none'"},
+           Case{"  - {name: x, field: f, seasonal: daily, baseline: 36h}\n", "a daily seasonal baseline must be a whole number of days"},
+           Case{"  - {name: x, field: f, seasonal: daily, window: 1d}\n", "needs a window of at most 23h"},
            Case{"  - {name: x, field: f, windw: 1h}\n", "unknown field 'windw' (did you mean 'window'?)"},
        }) {
     Spec spec;
