@@ -138,6 +138,7 @@ nlohmann::json RegressionToJson(const Spec& spec, const RegressionReport& r) {
       {"window", FormatDuration(c.window)},
       {"step", FormatDuration(c.step)},
       {"baseline_window", FormatDuration(c.baseline)},
+      {"seasonal", c.daily_seasonal ? "daily" : "none"},
       {"warn", c.warn},
       {"critical", c.critical},
       {"factors_from", c.factors_from},
