@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -142,7 +142,7 @@ class PlainFile {
 
   // The offset just past the first line end at or after `from`, or size() if there is none.
   size_t NextLineStart(size_t from) const {
-    char window[64 << 10];
+    char window[4096];  // lines are short; a long one takes a few reads
     while (from < size_) {
       size_t len = std::min(sizeof window, size_ - from);
       if (!ReadAt(from, len, window)) return size_;
