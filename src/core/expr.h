@@ -11,6 +11,7 @@
 // An Expr is immutable after parsing and safe to evaluate from several threads.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@
 #include "core/status.h"
 
 namespace slokit {
+
+class RecordBatch;
 
 class Expr {
  public:
@@ -39,6 +42,9 @@ class Expr {
 
   Expr();  // the constant true
   bool Eval(const Record& r) const { return EvalNode(r, root_); }
+  // Evaluates every row of `batch` at once: bit j of out[w] is Eval(row w * 64 + j). Writes the
+  // (size() + 63) / 64 words that hold rows; bits past the last row are zero.
+  void EvalBatch(const RecordBatch& batch, uint64_t* out) const;
   // The expression printed back in canonical form, with field names from `fields`.
   std::string ToString(const FieldSet& fields) const;
 
@@ -55,6 +61,8 @@ class Expr {
     int left = -1, right = -1;         // child node indices (kNot uses left)
   };
   bool EvalNode(const Record& r, int node) const;
+  static bool EvalLeaf(const Node& n, const Value& v);  // a comparison or test of one field
+  void EvalBatchNode(const RecordBatch& batch, int node, uint64_t* out) const;
   std::string NodeToString(const FieldSet& fields, int node) const;
   int Add(Node n);
   int Graft(const Expr& other);  // copies other's nodes in; returns the index of its root

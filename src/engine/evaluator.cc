@@ -29,6 +29,22 @@ uint64_t HashKey(std::string_view s) {
   return h;
 }
 
+// Equality of short strings (cohort keys) without a call to memcmp.
+bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) return false;
+  }
+  for (; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 // Cohort names to series indices: open addressing over the names the SLO state owns.
 class CohortIndex {
  public:
@@ -118,31 +134,78 @@ struct Evaluator::SloState {
   }
 };
 
+// One field's part of a cohort key: the string itself, "true"/"false", the number, or "-".
+void AppendKeyPart(const Value& v, std::string* key) {
+  switch (v.type) {
+    case ValueType::kString: key->append(v.string); break;
+    case ValueType::kBool: *key += v.boolean ? "true" : "false"; break;
+    case ValueType::kNumber: {
+      char buf[32];
+      auto res = std::to_chars(buf, buf + sizeof buf, v.number);
+      key->append(buf, res.ptr);
+      break;
+    }
+    default: *key += "-"; break;
+  }
+}
+
 // A record's cohort key for one list of cohort fields, built at most once per record.
 struct Evaluator::CohortKey {
   std::vector<int> fields;
-  std::string key;
+  std::string key;           // the key when it has to be built
+  std::string_view current;  // the current record's key (in `key` or in the record)
   uint64_t hash = 0;
   uint64_t built_for = 0;  // the Push() call the key belongs to
 
-  void Build(const Record& r) {
+  // `value(field)` gives the record's value of a field.
+  template <typename ValueOf>
+  std::string_view Build(ValueOf value) {
+    if (fields.size() == 1 && value(fields[0]).type == ValueType::kString) {
+      std::string_view s = value(fields[0]).string;  // the key is the string: no copy
+      hash = HashKey(s);
+      return s;
+    }
     key.clear();
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i) key += ',';
-      const Value& v = r.values[static_cast<size_t>(fields[i])];
-      switch (v.type) {
-        case ValueType::kString: key.append(v.string); break;
-        case ValueType::kBool: key += v.boolean ? "true" : "false"; break;
-        case ValueType::kNumber: {
-          char buf[32];
-          auto res = std::to_chars(buf, buf + sizeof buf, v.number);
-          key.append(buf, res.ptr);
-          break;
-        }
-        default: key += "-"; break;
-      }
+      AppendKeyPart(value(fields[i]), &key);
     }
     hash = HashKey(key);
+    return key;
+  }
+};
+
+// The distinct cohort keys of one batch for one key group, and which one each row has.
+struct Evaluator::BatchKeys {
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  std::vector<uint32_t> row_key;  // per row, an index into keys
+  std::vector<std::string> keys;  // the first `count` are this batch's
+  std::vector<uint64_t> hashes;
+  size_t count = 0;
+  std::vector<uint32_t> table;    // open addressing over key indices
+
+  void Build(const RecordBatch& b, CohortKey* k) {
+    const size_t capacity = 2 * RecordBatch::kCapacity;  // at least twice the keys: probes stay short
+    table.assign(capacity, kEmpty);
+    row_key.resize(b.size());
+    count = 0;
+    for (size_t row = 0; row < b.size(); ++row) {
+      std::string_view key = k->Build([&](int f) -> const Value& { return b.value(row, f); });
+      size_t i = k->hash & (capacity - 1);
+      for (; table[i] != kEmpty; i = (i + 1) & (capacity - 1)) {
+        if (hashes[table[i]] == k->hash && SameBytes(keys[table[i]], key)) break;
+      }
+      if (table[i] == kEmpty) {
+        if (count == keys.size()) {
+          keys.emplace_back();
+          hashes.push_back(0);
+        }
+        keys[count].assign(key);
+        hashes[count] = k->hash;
+        table[i] = static_cast<uint32_t>(count++);
+      }
+      row_key[row] = table[i];
+    }
   }
 };
 
@@ -153,7 +216,7 @@ Evaluator::Evaluator(const Spec& spec, EvaluatorOptions options) : spec_(&spec),
       auto same = std::find_if(keys_.begin(), keys_.end(),
                                [&](const CohortKey& k) { return k.fields == slo.cohorts.fields; });
       state->key_group = static_cast<size_t>(same - keys_.begin());
-      if (same == keys_.end()) keys_.push_back(CohortKey{slo.cohorts.fields, {}, 0, 0});
+      if (same == keys_.end()) keys_.push_back(CohortKey{slo.cohorts.fields, {}, {}, 0, 0});
     }
     slos_.push_back(std::move(state));
   }
@@ -185,12 +248,89 @@ void Evaluator::Push(const Record& r) {
     if (!state->slo->cohorts.fields.empty()) {
       CohortKey& k = keys_[state->key_group];
       if (k.built_for != pushes_) {
-        k.Build(r);
+        k.current = k.Build([&](int f) -> const Value& { return r.values[static_cast<size_t>(f)]; });
         k.built_for = pushes_;
       }
-      size_t c = state->CohortNamed(k.key, k.hash, options_.slot);
+      size_t c = state->CohortNamed(k.current, k.hash, options_.slot);
       state->series[c].AddToSlot(slot, good, value);
     }
+  }
+}
+
+// The same counts as Push() for each row in order, computed a batch at a time: each filter is
+// walked once per batch, rows in the same slot reach the SLO-wide series as one addition, and
+// each distinct cohort key of the batch is looked up once per SLO.
+void Evaluator::PushBatch(const RecordBatch& b) {
+  const size_t rows = b.size();
+  if (rows == 0) return;
+  int64_t slot[RecordBatch::kCapacity];
+  for (size_t i = 0; i < rows; ++i) {
+    const TimeNs t = b.time(i);
+    if (!any_ || t < min_time_) min_time_ = t;
+    if (!any_ || t > max_time_) max_time_ = t;
+    any_ = true;
+    slot[i] = FloorDiv(t, options_.slot);
+  }
+  pushes_ += rows;
+  batch_keys_.resize(keys_.size());
+  for (size_t g = 0; g < keys_.size(); ++g) batch_keys_[g].Build(b, &keys_[g]);
+
+  const size_t words = (rows + 63) / 64;
+  uint64_t valid[RecordBatch::kWords], good[RecordBatch::kWords];
+  // A batch's key resolves to a series once, or to "other" past the bound, which counts again
+  // for every event, as in Push().
+  constexpr size_t kUnresolved = SIZE_MAX, kOverflowed = SIZE_MAX - 1;
+  std::vector<size_t>& series_of_key = series_of_key_;
+  for (auto& state_ptr : slos_) {
+    SloState& state = *state_ptr;
+    const Sli& sli = state.slo->sli;
+    const bool throughput = sli.kind == SliKind::kThroughput;
+    sli.valid.EvalBatch(b, valid);
+    if (throughput) {
+      std::fill(std::begin(good), std::end(good), 0);  // counted by their sums, as in Push()
+    } else {
+      sli.good.EvalBatch(b, good);
+    }
+    const bool cohorts = !state.slo->cohorts.fields.empty();
+    BatchKeys* bk = cohorts ? &batch_keys_[state.key_group] : nullptr;
+    if (cohorts) series_of_key.assign(bk->count, kUnresolved);
+
+    int64_t run_slot = 0;
+    SlotCounts run;
+    double run_sum = 0;
+    for (size_t w = 0; w < words; ++w) {
+      for (uint64_t bits = valid[w]; bits != 0; bits &= bits - 1) {
+        const size_t row = w * 64 + static_cast<size_t>(__builtin_ctzll(bits));
+        const bool is_good = (good[w] >> (row % 64)) & 1;
+        double value = 0;
+        if (throughput) {
+          const Value& v = b.value(row, sli.field);
+          value = v.type == ValueType::kNumber ? v.number : 0;
+        }
+        if (run.valid != 0 && slot[row] != run_slot) {
+          state.series[0].AddCounts(run_slot, run, run_sum);
+          run = SlotCounts{};
+          run_sum = 0;
+        }
+        run_slot = slot[row];
+        ++run.valid;
+        run.good += is_good ? 1 : 0;
+        run_sum += value;
+        if (!cohorts) continue;
+        const uint32_t key = bk->row_key[row];
+        size_t c = series_of_key[key];
+        if (c == kUnresolved) {
+          const uint64_t overflow_before = state.overflow;
+          c = state.CohortNamed(bk->keys[key], bk->hashes[key], options_.slot);
+          series_of_key[key] = state.overflow != overflow_before ? kOverflowed : c;
+        } else if (c == kOverflowed) {
+          ++state.overflow;
+          c = state.other;
+        }
+        state.series[c].AddToSlot(slot[row], is_good, value);
+      }
+    }
+    if (run.valid != 0) state.series[0].AddCounts(run_slot, run, run_sum);
   }
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/record.h"
+#include "core/record_batch.h"
 #include "engine/slot_series.h"
 #include "spec/spec.h"
 
@@ -51,6 +52,9 @@ class Evaluator {
   Evaluator(Evaluator&&) noexcept;
 
   void Push(const Record& record);
+  // Push() for every row of the batch, in order, with the same results; several times faster
+  // because the filters and cohort keys are worked out over the whole batch.
+  void PushBatch(const RecordBatch& batch);
   // Adds aggregated counts to one series: `cohort` "all" is the SLO as a whole, any other name
   // a cohort (created if new, within the cohort bound, else folded into "other"). Unlike Push
   // it touches only that series, and empty counts are ignored. Used to restore stored slots and to feed counter increases.
@@ -86,10 +90,13 @@ class Evaluator {
  private:
   struct SloState;
   struct CohortKey;
+  struct BatchKeys;
   const Spec* spec_;
   EvaluatorOptions options_;
   std::vector<std::unique_ptr<SloState>> slos_;
   std::vector<CohortKey> keys_;  // one per distinct list of cohort fields
+  std::vector<BatchKeys> batch_keys_;    // PushBatch's scratch, parallel to keys_
+  std::vector<size_t> series_of_key_;    // PushBatch's scratch
   uint64_t pushes_ = 0;
   TimeNs min_time_ = 0, max_time_ = 0;
   bool any_ = false;
