@@ -1,13 +1,18 @@
 // Hot paths of `slokit report`: reading JSON lines into Records, and pushing Records into the
-// Evaluator for every SLO of the example spec. The peer for the reader is nlohmann::json, the
-// usual choice for JSON in C++, extracting the same fields in the same binary.
+// Evaluator for every SLO of the example spec. The peers for the reader are nlohmann::json, the
+// usual choice for JSON in C++, extracting the same fields in the same binary, and simdjson's
+// DOM parser over the whole trace (parse_many), which extracts nothing: the time a fast general
+// parser needs just to read the bytes. The peer for PushBatch is Push, one record at a time.
 //   build/bench/engine_bench --benchmark_min_time=1
 #include <benchmark/benchmark.h>
+
+#include <simdjson.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "core/record_batch.h"
 #include "core/time.h"
 #include "engine/evaluator.h"
 #include "io/event_reader.h"
@@ -92,6 +97,27 @@ void BM_ReadJsonLines_Nlohmann(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadJsonLines_Nlohmann)->Unit(benchmark::kMillisecond);
 
+// The floor of a general parser: simdjson builds each line's DOM (stage 1 over 1 MiB batches,
+// then stage 2) and nothing is looked up.
+void BM_ParseMany_SimdjsonDom(benchmark::State& state) {
+  const simdjson::padded_string padded(Trace());
+  simdjson::dom::parser parser;
+  uint64_t records = 0;
+  for (auto _ : state) {
+    simdjson::dom::document_stream docs;
+    if (parser.parse_many(padded, 1 << 20).get(docs)) state.SkipWithError("parse_many failed");
+    for (auto doc : docs) {
+      simdjson::dom::element e;
+      if (doc.get(e)) state.SkipWithError("bad document");
+      benchmark::DoNotOptimize(e);
+      ++records;
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * Trace().size()));
+  state.SetItemsProcessed(static_cast<int64_t>(records));
+}
+BENCHMARK(BM_ParseMany_SimdjsonDom)->Unit(benchmark::kMillisecond);
+
 // Reading and evaluating: what `slokit report` does per event before the backtest.
 void BM_ReadAndPush(benchmark::State& state) {
   const std::string& trace = Trace();
@@ -107,6 +133,33 @@ void BM_ReadAndPush(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 200000));
 }
 BENCHMARK(BM_ReadAndPush)->Unit(benchmark::kMillisecond);
+
+// The same through RecordBatch and PushBatch, as `slokit report` does it.
+void BM_ReadAndPushBatch(benchmark::State& state) {
+  const std::string& trace = Trace();
+  ReadOptions ro;
+  RecordBatch batch(ExampleSpec().fields.size());
+  for (auto _ : state) {
+    Evaluator ev(ExampleSpec());
+    ReadStats stats;
+    Status s = ReadJsonLines(trace, "bench", ExampleSpec().fields, ro,
+                             [&](const Record& r) {
+                               batch.Append(r);
+                               if (batch.full()) {
+                                 ev.PushBatch(batch);
+                                 batch.Clear();
+                               }
+                             },
+                             &stats);
+    if (!s.ok()) state.SkipWithError(s.message().c_str());
+    ev.PushBatch(batch);
+    batch.Clear();
+    benchmark::DoNotOptimize(ev.data_end());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * Trace().size()));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 200000));
+}
+BENCHMARK(BM_ReadAndPushBatch)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace slokit
