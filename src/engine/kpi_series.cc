@@ -41,7 +41,7 @@ bool StatisticOf(const KpiStatistic& statistic, const KpiAggregate& agg, double 
 void KpiSeries::Add(TimeNs t, double value) {
   int64_t index = FloorDiv(t, width_);
   if (last_ == buckets_.end() || last_->first != index) last_ = buckets_.try_emplace(index).first;
-  Bucket& b = last_->second;
+  KpiBucket& b = last_->second;
   b.max = b.count == 0 ? value : std::max(b.max, value);
   ++b.count;
   b.sum += value;
@@ -49,16 +49,19 @@ void KpiSeries::Add(TimeNs t, double value) {
   if (sketches_) (void)b.sketch.Add(value);
 }
 
-void KpiSeries::Merge(const KpiSeries& other) {
-  for (const auto& [index, theirs] : other.buckets_) {
-    Bucket& b = buckets_[index];
-    if (theirs.count == 0) continue;
-    b.max = b.count == 0 ? theirs.max : std::max(b.max, theirs.max);
-    b.count += theirs.count;
-    b.sum += theirs.sum;
-    if (sketches_) (void)b.sketch.Merge(theirs.sketch);  // same accuracy: cannot fail
-  }
+void KpiSeries::MergeInto(KpiBucket* b, const KpiBucket& theirs) const {
+  if (theirs.count == 0) return;
+  b->max = b->count == 0 ? theirs.max : std::max(b->max, theirs.max);
+  b->count += theirs.count;
+  b->sum += theirs.sum;
+  if (sketches_) (void)b->sketch.Merge(theirs.sketch);  // same accuracy: cannot fail
 }
+
+void KpiSeries::Merge(const KpiSeries& other) {
+  for (const auto& [index, theirs] : other.buckets_) MergeInto(&buckets_[index], theirs);
+}
+
+void KpiSeries::AddBucket(int64_t index, const KpiBucket& bucket) { MergeInto(&buckets_[index], bucket); }
 
 KpiAggregate KpiSeries::Range(TimeNs from, TimeNs to) const {
   KpiAggregate agg;
@@ -70,7 +73,7 @@ void KpiSeries::AddRange(TimeNs from, TimeNs to, KpiAggregate* agg) const {
   // Buckets whose start is in [from, to): indexes ceil(from / width) .. ceil(to / width) - 1.
   auto end = buckets_.lower_bound(-FloorDiv(-to, width_));
   for (auto it = buckets_.lower_bound(-FloorDiv(-from, width_)); it != end; ++it) {
-    const Bucket& b = it->second;
+    const KpiBucket& b = it->second;
     if (b.count == 0) continue;
     agg->max = agg->count == 0 ? b.max : std::max(agg->max, b.max);
     agg->count += b.count;
@@ -138,6 +141,47 @@ void KpiTracker::Merge(const KpiTracker& other) {
     regressions_[i].hours.Merge(other.regressions_[i].hours);
   }
   for (size_t i = 0; i < capacity_.size(); ++i) capacity_[i].steps.Merge(other.capacity_[i].steps);
+}
+
+const KpiSeries& KpiTracker::series(size_t k) const {
+  if (k < 2 * regressions_.size()) return k % 2 == 0 ? regressions_[k / 2].steps : regressions_[k / 2].hours;
+  return capacity_[k - 2 * regressions_.size()].steps;
+}
+
+KpiSeries* KpiTracker::mutable_series(size_t k) {
+  ++revision_;
+  if (k < 2 * regressions_.size()) return k % 2 == 0 ? &regressions_[k / 2].steps : &regressions_[k / 2].hours;
+  return &capacity_[k - 2 * regressions_.size()].steps;
+}
+
+std::string KpiTracker::series_name(size_t k) const {
+  if (k < 2 * regressions_.size())
+    return "regression/" + spec_->regressions[k / 2].name + (k % 2 == 0 ? "/steps" : "/hours");
+  return "capacity/" + spec_->capacity[k - 2 * regressions_.size()].name + "/steps";
+}
+
+std::string KpiTracker::series_fingerprint(size_t k) const {
+  const FieldSet& fields = spec_->fields;
+  auto field = [&](int f) { return f >= 0 ? fields.name(f) : std::string("-"); };
+  const KpiSeries& s = series(k);
+  std::string fp = "width:" + std::to_string(s.width()) + "|sketches:" + (s.sketches() ? "1" : "0");
+  if (k < 2 * regressions_.size()) {
+    const RegressionCheck& c = spec_->regressions[k / 2];
+    // What Push adds: the field (or 1 per event), and for rates events without it as well.
+    return fp + "|valid:" + c.valid.ToString(fields) + "|field:" + field(c.field) +
+           "|rate:" + (c.statistic.kind == KpiStatistic::Kind::kRate ? "1" : "0");
+  }
+  const CapacityCheck& c = spec_->capacity[k - 2 * regressions_.size()];
+  return fp + "|valid:" + c.valid.ToString(fields) + "|field:" + field(c.field) +
+         "|source:" + std::to_string(static_cast<int>(c.source)) + "|unit:" + std::to_string(c.field_unit_ns);
+}
+
+void KpiTracker::CoverDataRange(TimeNs start, TimeNs end) {
+  if (end <= start) return;
+  if (!any_ || start < min_time_) min_time_ = start;
+  if (!any_ || end - 1 > max_time_) max_time_ = end - 1;
+  any_ = true;
+  ++revision_;
 }
 
 const KpiAggregate& KpiTracker::Baseline(size_t i, TimeNs from, TimeNs to) const {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "core/record.h"
@@ -23,6 +24,14 @@ struct KpiAggregate {
   double sum = 0;
   double max = 0;              // meaningful when count > 0
   stats::DDSketch sketch;      // filled only by series that keep sketches
+};
+
+// One bucket of a KpiSeries: the values whose time falls in [index * width, (index + 1) * width).
+struct KpiBucket {
+  uint64_t count = 0;
+  double sum = 0;
+  double max = 0;          // meaningful when count > 0
+  stats::DDSketch sketch;  // empty unless the series keeps sketches
 };
 
 // The statistic of `agg`, where `seconds` is the span it covers (for rates). False when it has
@@ -47,20 +56,19 @@ class KpiSeries {
   DurationNs width() const { return width_; }
   bool sketches() const { return sketches_; }
   size_t bucket_count() const { return buckets_.size(); }
+  // The buckets by index, for storing them (the daemon's store).
+  const std::map<int64_t, KpiBucket>& buckets() const { return buckets_; }
+  // Adds a stored bucket's values to bucket `index`.
+  void AddBucket(int64_t index, const KpiBucket& bucket);
 
  private:
-  struct Bucket {
-    uint64_t count = 0;
-    double sum = 0;
-    double max = 0;
-    stats::DDSketch sketch;
-  };
+  void MergeInto(KpiBucket* into, const KpiBucket& from) const;
   DurationNs width_;
   bool sketches_;
-  std::map<int64_t, Bucket> buckets_;  // sparse: LLM traffic has quiet hours, tests have gaps
+  std::map<int64_t, KpiBucket> buckets_;  // sparse: LLM traffic has quiet hours, tests have gaps
   // The bucket Add used last: events mostly arrive in time order, so this saves the lookup.
   // Map iterators survive inserts.
-  std::map<int64_t, Bucket>::iterator last_ = buckets_.end();
+  std::map<int64_t, KpiBucket>::iterator last_ = buckets_.end();
 };
 
 class KpiTracker {
@@ -77,6 +85,18 @@ class KpiTracker {
   // clipped to the data, so a trace's first minutes are not read as zero traffic.
   TimeNs data_start() const { return any_ ? min_time_ : 0; }
   TimeNs data_end() const { return any_ ? max_time_ + 1 : 0; }
+
+  // Every series, for the daemon's store: regression i's step and hourly series are 2i and
+  // 2i + 1, capacity check j's is 2R + j. A series' name stays the same while its check keeps
+  // its name ("regression/<check>/steps"); its fingerprint, while the check counts the same
+  // values into buckets of the same width.
+  size_t series_count() const { return 2 * regressions_.size() + capacity_.size(); }
+  const KpiSeries& series(size_t k) const;
+  KpiSeries* mutable_series(size_t k);  // for restoring buckets
+  std::string series_name(size_t k) const;
+  std::string series_fingerprint(size_t k) const;
+  // Widens the span of the data to [start, end) (restoring: the buckets lose exact times).
+  void CoverDataRange(TimeNs start, TimeNs end);
 
   const KpiSeries& regression_steps(size_t i) const { return regressions_[i].steps; }
   const KpiSeries& capacity_steps(size_t i) const { return capacity_[i].steps; }

@@ -19,7 +19,8 @@ Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at
   return BuildReport(evaluator, kpis, at, nullptr);
 }
 
-Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at, const AlertTimelineFn& timeline) {
+Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at, const AlertTimelineFn& timeline,
+                   const KpiTimelineFn& kpi_timeline) {
   Report report;
   report.spec = &evaluator.spec();
   report.data_start = evaluator.data_start();
@@ -48,10 +49,11 @@ Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at
     TimeNs from = kpis->data_end() ? kpis->data_start() : report.data_start;
     if (evaluator.data_end()) from = std::min(from, report.data_start);
     for (size_t i = 0; i < evaluator.spec().regressions.size(); ++i)
-      report.regressions.push_back({i, EvaluateRegression(*kpis, i, at), BacktestRegression(*kpis, i, from, at)});
+      report.regressions.push_back({i, EvaluateRegression(*kpis, i, at),
+                                    kpi_timeline ? kpi_timeline(false, i) : BacktestRegression(*kpis, i, from, at)});
     for (size_t i = 0; i < evaluator.spec().capacity.size(); ++i)
-      report.capacity.push_back(
-          {i, EvaluateCapacity(*kpis, &evaluator, i, at), BacktestCapacity(*kpis, &evaluator, i, from, at)});
+      report.capacity.push_back({i, EvaluateCapacity(*kpis, &evaluator, i, at),
+                                 kpi_timeline ? kpi_timeline(true, i) : BacktestCapacity(*kpis, &evaluator, i, from, at)});
   }
   return report;
 }

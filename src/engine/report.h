@@ -63,7 +63,10 @@ Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at
 // The same, with each cohort's alert timeline from `timeline` instead of a backtest (the daemon
 // passes the incidents of its live state machines).
 using AlertTimelineFn = std::function<AlertTimeline(size_t slo, size_t cohort)>;
-Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at, const AlertTimelineFn& timeline);
+// And each regression (capacity = false) or capacity check's from `kpi_timeline`.
+using KpiTimelineFn = std::function<KpiTimeline(bool capacity, size_t check)>;
+Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at, const AlertTimelineFn& timeline,
+                   const KpiTimelineFn& kpi_timeline = nullptr);
 
 nlohmann::json ReportToJson(const Report& report);
 std::string RenderReportTable(const Report& report);

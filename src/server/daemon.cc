@@ -20,10 +20,10 @@ TimeNs WallNow() {
       .count();
 }
 
-std::string TeamOf(const Spec& spec, const Slo& slo) {
-  for (const auto& [role, owner] : spec.owners)
-    if (role == slo.owner) return owner.team;
-  return slo.owner;
+std::string TeamOf(const Spec& spec, const std::string& role) {
+  for (const auto& [name, owner] : spec.owners)
+    if (name == role) return owner.team;
+  return role;
 }
 
 }  // namespace
@@ -71,7 +71,49 @@ Status Daemon::Impl::Restore(std::unique_ptr<LiveSlos>* out, std::shared_ptr<con
                                 SlotCounts{static_cast<uint32_t>(d.valid), static_cast<uint32_t>(d.good)}, d.sum);
   });
   if (!s.ok()) return s;
+  s = RestoreKpis(live.get());
+  if (!s.ok()) return s;
   *out = std::move(live);
+  return Status::Ok();
+}
+
+Status Daemon::Impl::RestoreKpis(LiveSlos* live) {
+  KpiTracker& kpis = live->kpis();
+  std::unordered_map<std::string, size_t> index;
+  for (size_t k = 0; k < kpis.series_count(); ++k) {
+    const std::string name = kpis.series_name(k), fp = kpis.series_fingerprint(k);
+    const std::string stored = store->KpiFingerprint(name);
+    if (!stored.empty() && stored != fp) {
+      std::cerr << fmt::format("slokit serve: {}: its check changed; its stored buckets are dropped\n", name);
+      Status s = store->DropKpiSeries(name);
+      if (!s.ok()) return s;
+    }
+    if (stored != fp) {
+      Status s = store->SetKpiFingerprint(name, fp);
+      if (!s.ok()) return s;
+    }
+    index[name] = k;
+  }
+  Status bad;
+  Status s = store->ForEachKpiBucket([&](const KpiBucketRow& row) {
+    auto it = index.find(row.series);
+    if (it == index.end()) return;  // a check no longer in the spec: kept until retention drops it
+    KpiSeries* series = kpis.mutable_series(it->second);
+    KpiBucket b{row.count, row.sum, row.max, {}};
+    if (series->sketches()) {
+      Status parsed = stats::DDSketch::Deserialize(row.sketch, &b.sketch);
+      if (!parsed.ok()) {
+        bad = Status::IoError(fmt::format("store: {} at {}: {}", row.series, FormatTime(row.start), parsed.message()));
+        return;
+      }
+    }
+    series->AddBucket(FloorDiv(row.start, series->width()), b);
+  });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad;
+  TimeNs start, end;
+  store->KpiDataRange(&start, &end);
+  kpis.CoverDataRange(start, end);
   return Status::Ok();
 }
 
@@ -91,15 +133,15 @@ TimeNs Daemon::Impl::StepLimit() const {
   return FloorDiv(WallNow(), slot) * slot;
 }
 
-void Daemon::Impl::SendChanges(const std::vector<AlertChange>& changes) {
+void Daemon::Impl::SendChanges(const AlertChanges& changes) {
   std::vector<AlertNotice> notices;
   std::lock_guard<std::mutex> lock(state_mu);
   const Spec& spec = live->spec();
-  for (const AlertChange& c : changes) {
+  for (const AlertChange& c : changes.slos) {
     if (c.cohort != "all" && !options.alert_cohorts) continue;
     const Slo& slo = spec.slos[c.slo];
     AlertNotice n;
-    n.labels = {{"alertname", "ErrorBudgetBurn"}, {"severity", c.incident.severity}, {"team", TeamOf(spec, slo)},
+    n.labels = {{"alertname", "ErrorBudgetBurn"}, {"severity", c.incident.severity}, {"team", TeamOf(spec, slo.owner)},
                 {"slo", slo.name}, {"service", spec.service}};
     if (c.cohort != "all") n.labels["cohort"] = c.cohort;
     n.annotations["summary"] =
@@ -118,11 +160,47 @@ void Daemon::Impl::SendChanges(const std::vector<AlertChange>& changes) {
     Status s = store->SaveIncident(si);
     if (!s.ok()) std::cerr << "slokit serve: " << s.message() << "\n";
   }
+  for (const KpiAlertChange& c : changes.kpis) notices.push_back(KpiNotice(spec, c));
   sender.Send(std::move(notices));
 }
 
+AlertNotice Daemon::Impl::KpiNotice(const Spec& spec, const KpiAlertChange& c) const {
+  const KpiIncident& inc = c.incident;
+  AlertNotice n;
+  std::string name, owner, what;
+  if (c.capacity) {
+    const CapacityCheck& check = spec.capacity[c.check];
+    name = check.name;
+    owner = check.owner;
+    what = fmt::format("utilization peaked at {:.0f}% of the declared capacity ({:g})", inc.peak * 100, inc.reference);
+  } else {
+    const RegressionCheck& check = spec.regressions[c.check];
+    name = check.name;
+    owner = check.owner;
+    what = fmt::format("{} reached {:.2f}x its baseline ({:g} against {:g})", DescribeRegressionKpi(spec, check),
+                       inc.peak, inc.peak_value, inc.reference);
+  }
+  n.labels = {{"alertname", c.capacity ? "CapacitySaturation" : "KpiRegression"},
+              {"severity", inc.severity},
+              {"team", TeamOf(spec, owner)},
+              {"check", name},
+              {"service", spec.service}};
+  n.annotations["summary"] = fmt::format("{} {}: {} ({})", spec.service, name,
+                                         c.capacity ? "capacity saturating" : "regression against its baseline",
+                                         inc.severity);
+  std::string reasons;
+  for (const std::string& r : inc.reasons) reasons += (reasons.empty() ? "" : ", ") + r;
+  n.annotations["description"] = fmt::format("{}; {}.", what, reasons);
+  n.starts_at = inc.start;
+  if (!inc.open) n.ends_at = inc.end;
+  n.generator_url = fmt::format("http://{}:{}/api/v1/slos", host, port);
+  return n;
+}
+
+
+
 void Daemon::Impl::ResendFiring() {
-  std::vector<AlertChange> firing;
+  AlertChanges firing;
   {
     std::lock_guard<std::mutex> lock(state_mu);
     firing = live->Firing();
@@ -137,13 +215,21 @@ void Daemon::Impl::Compact() {
     longest = std::max(longest, slo.window.kind == Window::Kind::kCalendarMonth ? 31 * kDay : slo.window.NominalLength());
     for (const AlertCondition& c : slo.alerting.conditions) longest = std::max(longest, c.long_window);
   }
+  // A regression reads its window and the baseline before it; a capacity check its window and
+  // the inflection SLO's window (the SLO's slots are kept for their own windows above).
+  DurationNs kpi_longest = 0;
+  for (const RegressionCheck& r : live->spec().regressions)
+    kpi_longest = std::max(kpi_longest, r.window + r.baseline + r.for_duration + r.step);
+  for (const CapacityCheck& c : live->spec().capacity)
+    kpi_longest = std::max(kpi_longest, c.window + c.for_duration + c.step);
   uint64_t dropped = 0;
-  Status s = store->Compact(Now() - longest - options.retention_margin, WallNow() - kDay, &dropped);
+  Status s = store->Compact(Now() - longest - options.retention_margin, Now() - kpi_longest - options.retention_margin,
+                            WallNow() - kDay, &dropped);
   if (!s.ok()) std::cerr << "slokit serve: retention: " << s.message() << "\n";
 }
 
 void Daemon::Impl::Tick() {
-  std::vector<AlertChange> changes;
+  AlertChanges changes;
   {
     std::lock_guard<std::mutex> lock(state_mu);
     TimeNs limit = StepLimit();
@@ -168,25 +254,28 @@ Daemon::Impl::IngestOutcome Daemon::Impl::Ingest(std::string_view body, const st
   EvaluatorOptions eo;
   eo.slot = options.slot;
   std::unique_ptr<Evaluator> batch_ptr;
+  std::unique_ptr<KpiTracker> kpis;  // only when the spec has regression or capacity checks
   {
     std::lock_guard<std::mutex> lock(state_mu);
     if (!key.empty() && store->HasBatch(key)) return {200, "", 0, 0, true};
     spec = live->spec_ptr();
     batch_ptr = std::make_unique<Evaluator>(*spec, eo);
     DeclareLiveCohorts(live->evaluator(), batch_ptr.get());
+    if (live->has_kpi_checks()) kpis = std::make_unique<KpiTracker>(*spec);
   }
   Evaluator& batch = *batch_ptr;
-  ParsedBatch parsed = parse(body, *spec, &batch);
+  ParsedBatch parsed = parse(body, *spec, &batch, kpis.get());
   if (!parsed.error.empty())
     return {parsed.events > options.ingest.max_events ? 413 : 400, parsed.error, 0, parsed.lines, false, 0};
-  IngestOutcome out = Commit(batch, parsed.events, key);
+  IngestOutcome out = Commit(batch, parsed.events, key, kpis.get());
   out.lines = parsed.lines;
   out.skipped = parsed.skipped;
   return out;
 }
 
-Daemon::Impl::IngestOutcome Daemon::Impl::Commit(const Evaluator& batch, uint64_t events, const std::string& key) {
-  std::vector<AlertChange> changes;
+Daemon::Impl::IngestOutcome Daemon::Impl::Commit(const Evaluator& batch, uint64_t events, const std::string& key,
+                                                  const KpiTracker* kpis) {
+  AlertChanges changes;
   {
     std::lock_guard<std::mutex> lock(state_mu);
     if (!key.empty() && store->HasBatch(key)) return {200, "", 0, 0, true};
@@ -195,10 +284,14 @@ Daemon::Impl::IngestOutcome Daemon::Impl::Commit(const Evaluator& batch, uint64_
     std::vector<std::pair<std::string, uint64_t>> named;
     for (size_t i = 0; i < overflow.size(); ++i) named.emplace_back(live->spec().slos[i].name, overflow[i]);
     auto t0 = std::chrono::steady_clock::now();
-    Status s = store->CommitBatch(key, events, deltas, named);
+    // Ingest holds reload_mu from parsing to here, so `kpis` follows the live spec.
+    KpiCommit kpi;
+    if (kpis) kpi = ResolveKpiBuckets(*kpis, live->kpis());
+    Status s = store->CommitBatch(key, events, deltas, named, kpi);
     commit_seconds->WithLabels().Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     if (!s.ok()) return {503, s.message(), 0, 0, false};
     ApplyDeltas(deltas, overflow, &live->evaluator());
+    if (kpis) live->kpis().Merge(*kpis);
     if (options.clock == "events") changes = live->StepTo(StepLimit());
   }
   SendChanges(changes);

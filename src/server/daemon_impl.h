@@ -25,12 +25,15 @@ struct Daemon::Impl {
   // --- daemon.cc
   Status LoadSpec(std::shared_ptr<const Spec>* out);
   Status Restore(std::unique_ptr<LiveSlos>* out, std::shared_ptr<const Spec> spec);
+  // The regression and capacity checks' buckets, for series whose check is unchanged.
+  Status RestoreKpis(LiveSlos* live);
   // The instant answers are given for: the end of the data (events clock) or the end of the
   // current slot (wall clock).
   TimeNs Now() const;
   // The latest slot boundary the alert machines may be stepped to.
   TimeNs StepLimit() const;
-  void SendChanges(const std::vector<AlertChange>& changes);
+  void SendChanges(const AlertChanges& changes);
+  AlertNotice KpiNotice(const Spec& spec, const KpiAlertChange& change) const;
   void ResendFiring();
   void Tick();
   void Compact();
@@ -44,12 +47,15 @@ struct Daemon::Impl {
     bool duplicate = false;
     uint64_t skipped = 0;
   };
-  // Parses one request body into a batch evaluator (empty but for the live cohorts).
-  using BatchParser = std::function<ParsedBatch(std::string_view body, const Spec& spec, Evaluator* batch)>;
+  // Parses one request body into a batch evaluator (empty but for the live cohorts) and, when
+  // the spec has regression or capacity checks, an empty tracker (else null).
+  using BatchParser =
+      std::function<ParsedBatch(std::string_view body, const Spec& spec, Evaluator* batch, KpiTracker* kpis)>;
   // Parses and durably commits one batch; `key` is the Idempotency-Key (or empty).
   IngestOutcome Ingest(std::string_view body, const std::string& key, const BatchParser& parse);
-  // Commits a batch already pushed into `batch` (an evaluator of `spec`).
-  IngestOutcome Commit(const Evaluator& batch, uint64_t events, const std::string& key);
+  // Commits a batch already pushed into `batch` (an evaluator of `spec`) and `kpis` (may be null).
+  IngestOutcome Commit(const Evaluator& batch, uint64_t events, const std::string& key,
+                       const KpiTracker* kpis = nullptr);
 
   // --- http_api.cc
   void InstallRoutes();

@@ -145,11 +145,13 @@ void Daemon::Impl::InstallRoutes() {
       Json(res, answer);
     };
   };
-  http.Post("/api/v1/events", ingest("events", [this](std::string_view body, const Spec& spec, Evaluator* batch) {
-              return ParseJsonLinesBatch(body, spec, options.ingest, batch);
+  http.Post("/api/v1/events",
+            ingest("events", [this](std::string_view body, const Spec& spec, Evaluator* batch, KpiTracker* kpis) {
+              return ParseJsonLinesBatch(body, spec, options.ingest, batch, kpis);
             }));
-  http.Post("/v1/traces", ingest("traces", [this](std::string_view body, const Spec& spec, Evaluator* batch) {
-              return ParseOtlpBatch(body, spec, options.ingest, batch);
+  http.Post("/v1/traces",
+            ingest("traces", [this](std::string_view body, const Spec& spec, Evaluator* batch, KpiTracker* kpis) {
+              return ParseOtlpBatch(body, spec, options.ingest, batch, kpis);
             }));
 
   http.Post("/-/reload", [this](const httplib::Request&, httplib::Response& res) {

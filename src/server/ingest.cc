@@ -16,7 +16,7 @@ void DeclareLiveCohorts(const Evaluator& live, Evaluator* batch) {
 }
 
 ParsedBatch ParseJsonLinesBatch(std::string_view body, const Spec& spec, const IngestLimits& limits,
-                                Evaluator* batch) {
+                                Evaluator* batch, KpiTracker* kpis) {
   ParsedBatch out;
   // Huge lines are refused before parsing: they are a client bug or an attack, not an event.
   uint64_t line = 0;
@@ -34,7 +34,13 @@ ParsedBatch ParseJsonLinesBatch(std::string_view body, const Spec& spec, const I
   ro.time_field = spec.time_field;
   ro.max_reported_errors = 1;
   ReadStats stats;
-  Status s = ReadJsonLines(body, "body", spec.fields, ro, [&](const Record& r) { batch->Push(r); }, &stats);
+  Status s = ReadJsonLines(
+      body, "body", spec.fields, ro,
+      [&](const Record& r) {
+        batch->Push(r);
+        if (kpis) kpis->Push(r);
+      },
+      &stats);
   out.lines = stats.lines;
   out.events = stats.records;
   if (!s.ok()) {
@@ -49,13 +55,20 @@ ParsedBatch ParseJsonLinesBatch(std::string_view body, const Spec& spec, const I
   return out;
 }
 
-ParsedBatch ParseOtlpBatch(std::string_view body, const Spec& spec, const IngestLimits& limits, Evaluator* batch) {
+ParsedBatch ParseOtlpBatch(std::string_view body, const Spec& spec, const IngestLimits& limits, Evaluator* batch,
+                           KpiTracker* kpis) {
   ParsedBatch out;
   io::OtlpOptions oo;
   oo.time_field = spec.time_field;
   io::OtlpTraceDecoder decoder(spec.fields, oo);
   io::OtlpStats stats;
-  Status s = decoder.Decode(body, [&](const Record& r) { batch->Push(r); }, &stats);
+  Status s = decoder.Decode(
+      body,
+      [&](const Record& r) {
+        batch->Push(r);
+        if (kpis) kpis->Push(r);
+      },
+      &stats);
   out.lines = stats.spans;
   out.events = stats.records;
   out.skipped = stats.skipped_not_genai + stats.skipped_operation;
@@ -103,6 +116,27 @@ std::vector<SlotDelta> ResolveDeltas(const Evaluator& batch, const Evaluator& li
     }
   }
   return deltas;
+}
+
+KpiCommit ResolveKpiBuckets(const KpiTracker& batch, const KpiTracker& live) {
+  KpiCommit out;
+  if (batch.data_end() == 0) return out;
+  out.data_start = live.data_end() ? std::min(live.data_start(), batch.data_start()) : batch.data_start();
+  out.data_end = std::max(live.data_end(), batch.data_end());
+  for (size_t k = 0; k < batch.series_count(); ++k) {
+    const KpiSeries& mine = live.series(k);
+    const std::string name = live.series_name(k);
+    for (const auto& [index, theirs] : batch.series(k).buckets()) {
+      if (theirs.count == 0) continue;
+      KpiSeries merged(mine.width(), mine.sketches());
+      if (auto it = mine.buckets().find(index); it != mine.buckets().end()) merged.AddBucket(index, it->second);
+      merged.AddBucket(index, theirs);
+      const KpiBucket& b = merged.buckets().at(index);
+      out.buckets.push_back({name, index * mine.width(), b.count, b.sum, b.max,
+                             mine.sketches() ? b.sketch.Serialize() : std::string()});
+    }
+  }
+  return out;
 }
 
 void ApplyDeltas(const std::vector<SlotDelta>& deltas, const std::vector<uint64_t>& overflow, Evaluator* live) {

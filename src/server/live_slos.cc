@@ -15,16 +15,43 @@ std::string SloFingerprint(const Spec& spec, const Slo& slo) {
   return fp;
 }
 
+namespace {
+
+// Runs `step` and hands `emit` every incident it opened or closed. `incidents` is the machine's
+// own list, which `step` appends to and updates.
+template <typename Incidents, typename Step, typename Emit>
+void StepAndDiff(const Incidents& incidents, Step step, Emit emit) {
+  std::vector<size_t> open_before;
+  for (size_t k = 0; k < incidents.size(); ++k)
+    if (incidents[k].open) open_before.push_back(k);
+  const size_t before = incidents.size();
+  step();
+  for (size_t k : open_before)
+    if (!incidents[k].open) emit(incidents[k]);
+  for (size_t k = before; k < incidents.size(); ++k) emit(incidents[k]);
+}
+
+}  // namespace
+
 LiveSlos::LiveSlos(std::shared_ptr<const Spec> spec, EvaluatorOptions options)
-    : spec_(std::move(spec)), evaluator_(*spec_, options), machines_(spec_->slos.size()) {}
+    : spec_(std::move(spec)),
+      evaluator_(*spec_, options),
+      machines_(spec_->slos.size()),
+      kpis_(*spec_),
+      regression_steps_(spec_->regressions.size(), 0),
+      capacity_steps_(spec_->capacity.size(), 0) {
+  for (size_t i = 0; i < spec_->regressions.size(); ++i) regression_alerters_.emplace_back(kpis_, i);
+  for (size_t i = 0; i < spec_->capacity.size(); ++i) capacity_alerters_.emplace_back(kpis_, &evaluator_, i);
+}
 
 void LiveSlos::EnsureMachines() {
   for (size_t i = 0; i < machines_.size(); ++i)
     while (machines_[i].size() < evaluator_.cohort_count(i)) machines_[i].emplace_back(evaluator_, i, machines_[i].size());
 }
 
-std::vector<AlertChange> LiveSlos::StepTo(TimeNs at) {
-  std::vector<AlertChange> changes;
+AlertChanges LiveSlos::StepTo(TimeNs at) {
+  AlertChanges changes;
+  StepKpisTo(at, &changes.kpis);
   const DurationNs slot = evaluator_.slot_width();
   if (evaluator_.data_end() == 0) return changes;
   if (last_step_ == 0) last_step_ = evaluator_.data_start();
@@ -33,15 +60,8 @@ std::vector<AlertChange> LiveSlos::StepTo(TimeNs at) {
     for (size_t i = 0; i < machines_.size(); ++i) {
       for (size_t c = 0; c < machines_[i].size(); ++c) {
         AlertStateMachine& m = machines_[i][c];
-        std::vector<size_t> open_before;
-        for (size_t k = 0; k < m.incidents().size(); ++k)
-          if (m.incidents()[k].open) open_before.push_back(k);
-        size_t before = m.incidents().size();
-        m.Step(t);
-        const std::vector<Incident>& after = m.incidents();
-        for (size_t k : open_before)
-          if (!after[k].open) changes.push_back({i, evaluator_.cohort_name(i, c), after[k]});
-        for (size_t k = before; k < after.size(); ++k) changes.push_back({i, evaluator_.cohort_name(i, c), after[k]});
+        StepAndDiff(m.incidents(), [&] { m.Step(t); },
+                    [&](const Incident& inc) { changes.slos.push_back({i, evaluator_.cohort_name(i, c), inc}); });
       }
     }
     last_step_ = t;
@@ -49,19 +69,58 @@ std::vector<AlertChange> LiveSlos::StepTo(TimeNs at) {
   return changes;
 }
 
-std::vector<AlertChange> LiveSlos::Firing() const {
-  std::vector<AlertChange> out;
+TimeNs LiveSlos::KpiFrom() const {
+  TimeNs from = kpis_.data_end() ? kpis_.data_start() : evaluator_.data_start();
+  if (evaluator_.data_end()) from = std::min(from, evaluator_.data_start());
+  return from;
+}
+
+void LiveSlos::StepKpisTo(TimeNs at, std::vector<KpiAlertChange>* changes) {
+  if (kpis_.data_end() == 0 && evaluator_.data_end() == 0) return;
+  const TimeNs from = KpiFrom();
+  for (size_t i = 0; i < regression_alerters_.size(); ++i) {
+    const DurationNs step = spec_->regressions[i].step;
+    TimeNs& last = regression_steps_[i];
+    if (last == 0) last = FloorDiv(from, step) * step;
+    RegressionAlerter& a = regression_alerters_[i];
+    for (TimeNs t = last + step; t <= at; t += step) {
+      StepAndDiff(a.machine().incidents(), [&] { a.Step(t); },
+                  [&](const KpiIncident& inc) { changes->push_back({false, i, inc}); });
+      last = t;
+    }
+  }
+  for (size_t i = 0; i < capacity_alerters_.size(); ++i) {
+    const DurationNs step = spec_->capacity[i].step;
+    TimeNs& last = capacity_steps_[i];
+    if (last == 0) last = FloorDiv(from, step) * step;
+    CapacityAlerter& a = capacity_alerters_[i];
+    for (TimeNs t = last + step; t <= at; t += step) {
+      StepAndDiff(a.machine().incidents(), [&] { a.Step(t); },
+                  [&](const KpiIncident& inc) { changes->push_back({true, i, inc}); });
+      last = t;
+    }
+  }
+}
+
+AlertChanges LiveSlos::Firing() const {
+  AlertChanges out;
   for (size_t i = 0; i < machines_.size(); ++i)
     for (size_t c = 0; c < machines_[i].size(); ++c)
       for (const Incident& inc : machines_[i][c].incidents())
-        if (inc.open) out.push_back({i, evaluator_.cohort_name(i, c), inc});
+        if (inc.open) out.slos.push_back({i, evaluator_.cohort_name(i, c), inc});
+  for (size_t i = 0; i < regression_alerters_.size(); ++i)
+    for (const KpiIncident& inc : regression_alerters_[i].machine().incidents())
+      if (inc.open) out.kpis.push_back({false, i, inc});
+  for (size_t i = 0; i < capacity_alerters_.size(); ++i)
+    for (const KpiIncident& inc : capacity_alerters_[i].machine().incidents())
+      if (inc.open) out.kpis.push_back({true, i, inc});
   return out;
 }
 
 Report LiveSlos::BuildLiveReport(TimeNs at) const {
   const DurationNs slot = evaluator_.slot_width();
   const TimeNs data_start = evaluator_.data_start();
-  return BuildReport(evaluator_, nullptr, at, [&](size_t i, size_t c) {
+  auto slo_timeline = [&](size_t i, size_t c) {
     // Step a copy up to `at`; a cohort that appeared after the last step has no machine yet and
     // starts from the data.
     bool has = c < machines_[i].size();
@@ -69,7 +128,19 @@ Report LiveSlos::BuildLiveReport(TimeNs at) const {
     TimeNs from = has && last_step_ ? last_step_ : data_start;
     for (TimeNs t = from + slot; t <= at; t += slot) m.Step(t);
     return SummarizeIncidents(evaluator_, i, c, m.incidents(), at);
-  });
+  };
+  // The checks' timelines likewise: their alerters, stepped on copies up to `at`.
+  const TimeNs kpi_from = KpiFrom();
+  auto kpi_timeline = [&](bool capacity, size_t i) {
+    auto run = [&](auto alerter, TimeNs last, DurationNs step) {
+      if (last == 0) last = FloorDiv(kpi_from, step) * step;
+      for (TimeNs t = last + step; t <= at; t += step) alerter.Step(t);
+      return alerter.machine().Timeline(at);
+    };
+    return capacity ? run(capacity_alerters_[i], capacity_steps_[i], spec_->capacity[i].step)
+                    : run(regression_alerters_[i], regression_steps_[i], spec_->regressions[i].step);
+  };
+  return BuildReport(evaluator_, has_kpi_checks() ? &kpis_ : nullptr, at, slo_timeline, kpi_timeline);
 }
 
 nlohmann::json LiveSlos::Timeline(size_t slo, TimeNs at, DurationNs step) const {

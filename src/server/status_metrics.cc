@@ -22,6 +22,14 @@ std::string Daemon::Impl::RenderMetrics(std::string_view accept, std::string_vie
                                 "", {"service", "slo", "cohort", "window"}, bound});
   auto& firing = status.AddGauge({"slokit_slo_alert_firing", "1 while a burn-rate alert of this severity is open", "",
                                   {"service", "slo", "cohort", "severity"}, bound});
+  const std::vector<std::string> by_check = {"service", "check"};
+  auto& regression = status.AddGauge({"slokit_kpi_regression_ratio",
+                                      "How many times worse than its baseline a regression check's KPI is", "ratio",
+                                      by_check, bound});
+  auto& utilization = status.AddGauge({"slokit_kpi_capacity_utilization_ratio",
+                                       "A capacity check's load over its declared capacity", "ratio", by_check, bound});
+  auto& kpi_firing = status.AddGauge({"slokit_kpi_alert_firing", "1 while a regression or capacity alert of this severity is open",
+                                      "", {"service", "check", "kind", "severity"}, bound});
   auto& events = status.AddCounter({"slokit_serve_stored_events", "Events in acknowledged batches since the store was created",
                                     "", {}});
   auto& notices = status.AddCounter({"slokit_serve_alert_notices", "Alert notices by outcome", "", {"result"}});
@@ -47,6 +55,23 @@ std::string Daemon::Impl::RenderMetrics(std::string_view accept, std::string_vie
             firing.WithLabels({spec.service, slo.name, cr.name, c.severity}).Set(open ? 1 : 0);
           }
         }
+      }
+      auto set_firing = [&](const std::string& check, const char* kind, const KpiTimeline& t) {
+        for (const char* severity : {"warn", "critical"}) {
+          bool open = false;
+          for (const KpiIncident& inc : t.incidents) open = open || (inc.open && inc.severity == severity);
+          kpi_firing.WithLabels({spec.service, check, kind, severity}).Set(open ? 1 : 0);
+        }
+      };
+      for (const RegressionReport& r : report.regressions) {
+        const std::string& name = spec.regressions[r.index].name;
+        if (r.last.has_value && r.last.has_baseline) regression.WithLabels({spec.service, name}).Set(r.last.ratio);
+        set_firing(name, "regression", r.alerts);
+      }
+      for (const CapacityReport& c : report.capacity) {
+        const std::string& name = spec.capacity[c.index].name;
+        if (c.last.has_value) utilization.WithLabels({spec.service, name}).Set(c.last.utilization);
+        set_firing(name, "capacity", c.alerts);
       }
     }
     events.WithLabels().Inc(static_cast<double>(store->events_total()));

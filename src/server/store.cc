@@ -30,6 +30,10 @@ class Stmt {
     sqlite3_bind_double(stmt_, i, v);
     return *this;
   }
+  Stmt& BindBlob(int i, const std::string& s) {
+    sqlite3_bind_blob(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   int Step() { return sqlite3_step(stmt_); }
   void Reset() {
     sqlite3_reset(stmt_);
@@ -37,6 +41,10 @@ class Stmt {
   }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  std::string Blob(int col) const {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : "";
+  }
   std::string Text(int col) const {
     const unsigned char* p = sqlite3_column_text(stmt_, col);
     return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : "";
@@ -58,6 +66,9 @@ CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS incidents(slo TEXT NOT NULL, cohort TEXT NOT NULL, severity TEXT NOT NULL,
   start INTEGER NOT NULL, end_time INTEGER NOT NULL, open INTEGER NOT NULL, peak_burn REAL NOT NULL,
   PRIMARY KEY(slo, cohort, severity, start));
+CREATE TABLE IF NOT EXISTS kpi_buckets(series TEXT NOT NULL, start INTEGER NOT NULL, count INTEGER NOT NULL,
+  sum REAL NOT NULL, max REAL NOT NULL, sketch BLOB NOT NULL, PRIMARY KEY(series, start)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS kpi_meta(series TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 )sql";
 
 int64_t WallNs() {
@@ -109,7 +120,7 @@ bool Store::HasBatch(const std::string& key) {
 }
 
 Status Store::CommitBatch(const std::string& key, uint64_t events, const std::vector<SlotDelta>& deltas,
-                          const std::vector<std::pair<std::string, uint64_t>>& overflow) {
+                          const std::vector<std::pair<std::string, uint64_t>>& overflow, const KpiCommit& kpi) {
   Status s = Exec("BEGIN IMMEDIATE");
   if (!s.ok()) return s;
   auto fail = [&](const char* what) {
@@ -135,6 +146,17 @@ Status Store::CommitBatch(const std::string& key, uint64_t events, const std::ve
     if (n == 0) continue;
     if (of.Bind(1, slo).Bind(2, static_cast<int64_t>(n)).Step() != SQLITE_DONE) return fail("overflow");
     of.Reset();
+  }
+  if (!kpi.buckets.empty()) {
+    Stmt kb(db_, "INSERT OR REPLACE INTO kpi_buckets(series, start, count, sum, max, sketch) VALUES(?,?,?,?,?,?)");
+    if (!kb.ok()) return fail("prepare");
+    for (const KpiBucketRow& r : kpi.buckets) {
+      kb.Bind(1, r.series).Bind(2, r.start).Bind(3, static_cast<int64_t>(r.count)).Bind(4, r.sum).Bind(5, r.max);
+      if (kb.BindBlob(6, r.sketch).Step() != SQLITE_DONE) return fail("kpi buckets");
+      kb.Reset();
+    }
+    Stmt range(db_, "INSERT OR REPLACE INTO counters(name, value) VALUES('kpi_data_start', ?), ('kpi_data_end', ?)");
+    if (range.Bind(1, kpi.data_start).Bind(2, kpi.data_end).Step() != SQLITE_DONE) return fail("kpi range");
   }
   if (!key.empty()) {
     Stmt b(db_, "INSERT INTO batches(key, events, received) VALUES(?, ?, ?)");
@@ -203,6 +225,47 @@ Status Store::DropSlo(const std::string& slo) {
   return Status::Ok();
 }
 
+Status Store::ForEachKpiBucket(const std::function<void(const KpiBucketRow&)>& fn) {
+  Stmt q(db_, "SELECT series, start, count, sum, max, sketch FROM kpi_buckets");
+  KpiBucketRow r;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    r.series = q.Text(0);
+    r.start = q.Int(1);
+    r.count = static_cast<uint64_t>(q.Int(2));
+    r.sum = q.Double(3);
+    r.max = q.Double(4);
+    r.sketch = q.Blob(5);
+    fn(r);
+  }
+  if (rc != SQLITE_DONE) return Status::IoError(fmt::format("store: reading KPI buckets: {}", sqlite3_errmsg(db_)));
+  return Status::Ok();
+}
+
+void Store::KpiDataRange(TimeNs* start, TimeNs* end) {
+  Stmt q(db_, "SELECT name, value FROM counters WHERE name IN ('kpi_data_start', 'kpi_data_end')");
+  *start = *end = 0;
+  while (q.Step() == SQLITE_ROW) (q.Text(0) == "kpi_data_start" ? *start : *end) = q.Int(1);
+}
+
+std::string Store::KpiFingerprint(const std::string& series) {
+  Stmt q(db_, "SELECT fingerprint FROM kpi_meta WHERE series = ?");
+  return q.Bind(1, series).Step() == SQLITE_ROW ? q.Text(0) : "";
+}
+
+Status Store::SetKpiFingerprint(const std::string& series, const std::string& fingerprint) {
+  Stmt q(db_, "INSERT OR REPLACE INTO kpi_meta(series, fingerprint) VALUES(?, ?)");
+  if (q.Bind(1, series).Bind(2, fingerprint).Step() != SQLITE_DONE)
+    return Status::IoError(fmt::format("store: {}", sqlite3_errmsg(db_)));
+  return Status::Ok();
+}
+
+Status Store::DropKpiSeries(const std::string& series) {
+  Stmt q(db_, "DELETE FROM kpi_buckets WHERE series = ?");
+  if (q.Bind(1, series).Step() != SQLITE_DONE) return Status::IoError(fmt::format("store: {}", sqlite3_errmsg(db_)));
+  return Status::Ok();
+}
+
 Status Store::SaveIncident(const StoredIncident& i) {
   Stmt q(db_,
          "INSERT INTO incidents(slo, cohort, severity, start, end_time, open, peak_burn) VALUES(?,?,?,?,?,?,?) "
@@ -224,10 +287,13 @@ std::vector<StoredIncident> Store::Incidents(const std::string& slo) {
   return out;
 }
 
-Status Store::Compact(TimeNs before, TimeNs keys_before, uint64_t* dropped) {
+Status Store::Compact(TimeNs before, TimeNs kpi_before, TimeNs keys_before, uint64_t* dropped) {
   Stmt q(db_, "DELETE FROM slots WHERE slot_start < ?");
   if (q.Bind(1, before).Step() != SQLITE_DONE) return Status::IoError(fmt::format("store: {}", sqlite3_errmsg(db_)));
   if (dropped) *dropped = static_cast<uint64_t>(sqlite3_changes(db_));
+  Stmt kq(db_, "DELETE FROM kpi_buckets WHERE start < ?");
+  if (kq.Bind(1, kpi_before).Step() != SQLITE_DONE)
+    return Status::IoError(fmt::format("store: {}", sqlite3_errmsg(db_)));
   Stmt k(db_, "DELETE FROM batches WHERE received < ?");
   if (k.Bind(1, keys_before).Step() != SQLITE_DONE)
     return Status::IoError(fmt::format("store: {}", sqlite3_errmsg(db_)));

@@ -32,6 +32,22 @@ struct SlotDelta {
   double sum = 0;
 };
 
+// One bucket of a regression or capacity check's series (KpiTracker::series_name), as stored.
+struct KpiBucketRow {
+  std::string series;
+  TimeNs start = 0;  // the bucket's start: index * width
+  uint64_t count = 0;
+  double sum = 0, max = 0;
+  std::string sketch;  // DDSketch::Serialize; empty when the series keeps no sketches
+};
+
+// The regression and capacity part of a batch: the buckets it touched, as they are with it
+// added (they replace the stored ones), and the span of all KPI data with it.
+struct KpiCommit {
+  std::vector<KpiBucketRow> buckets;
+  TimeNs data_start = 0, data_end = 0;  // [start, end); both 0 when there is none
+};
+
 struct StoredIncident {
   std::string slo, cohort, severity;
   TimeNs start = 0, end = 0;
@@ -52,7 +68,7 @@ class Store {
   bool HasBatch(const std::string& key);
   // Adds `deltas` and the batch's key (empty: none) and event count in one durable transaction.
   Status CommitBatch(const std::string& key, uint64_t events, const std::vector<SlotDelta>& deltas,
-                     const std::vector<std::pair<std::string, uint64_t>>& overflow);
+                     const std::vector<std::pair<std::string, uint64_t>>& overflow, const KpiCommit& kpi = {});
 
   // Every stored slot, in no particular order.
   Status ForEachSlot(const std::function<void(const SlotDelta&)>& fn);
@@ -66,12 +82,21 @@ class Store {
   // Forgets an SLO's slots (its definition changed or it was removed).
   Status DropSlo(const std::string& slo);
 
+  // Every stored KPI bucket, in no particular order, and the span of the KPI data.
+  Status ForEachKpiBucket(const std::function<void(const KpiBucketRow&)>& fn);
+  void KpiDataRange(TimeNs* start, TimeNs* end);
+  // As for SLOs: a KPI series' buckets are meaningful under the fingerprint they were kept under.
+  std::string KpiFingerprint(const std::string& series);
+  Status SetKpiFingerprint(const std::string& series, const std::string& fingerprint);
+  Status DropKpiSeries(const std::string& series);
+
   Status SaveIncident(const StoredIncident& incident);
   std::vector<StoredIncident> Incidents(const std::string& slo);
 
-  // Retention: drops slots that start before `before` and batch keys received before
-  // `keys_before`. Returns the number of slot rows dropped.
-  Status Compact(TimeNs before, TimeNs keys_before, uint64_t* dropped = nullptr);
+  // Retention: drops slots that start before `before`, KPI buckets that start before
+  // `kpi_before` and batch keys received before `keys_before`. Returns the number of slot rows
+  // dropped.
+  Status Compact(TimeNs before, TimeNs kpi_before, TimeNs keys_before, uint64_t* dropped = nullptr);
 
  private:
   explicit Store(sqlite3* db) : db_(db) {}

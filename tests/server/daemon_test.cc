@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -98,6 +100,77 @@ TEST_F(DaemonTest, IngestedTraceGivesTheSameAnswersAsReport) {
   Start(Options());
   nlohmann::json again = Slos();
   EXPECT_EQ(again["slos"], live["slos"]);
+}
+
+TEST_F(DaemonTest, RegressionAndCapacityChecksRunLiveAsInTheReport) {
+  // Five days, so the regressions' daily baselines fill, at a rate that runs the token budget hot.
+  std::vector<std::string> lines = Trace("--scenario latency-regression --days 5 --rate 0.2 --seed 3");
+  httplib::Server hook;  // stands in for the pager
+  std::mutex mu;
+  std::set<std::string> alerted;  // alertname/check/severity of every notice
+  hook.Post("/hook", [&](const httplib::Request& req, httplib::Response&) {
+    std::lock_guard<std::mutex> lock(mu);
+    nlohmann::json body = nlohmann::json::parse(req.body);
+    for (const auto& a : body["alerts"]) {
+      const auto& l = a["labels"];
+      if (l.contains("check"))
+        alerted.insert(l["alertname"].get<std::string>() + "/" + l["check"].get<std::string>() + "/" +
+                       l["severity"].get<std::string>() + "/" + l["team"].get<std::string>());
+    }
+  });
+  int hook_port = hook.bind_to_any_port("127.0.0.1");
+  std::thread hook_thread([&] { hook.listen_after_bind(); });
+  DaemonOptions options = Options();
+  options.alerts.webhooks = {"http://127.0.0.1:" + std::to_string(hook_port) + "/hook"};
+  Start(options);
+  PostAll(lines, 5000);
+  nlohmann::json live = Slos();
+  slokit::testing::Result r =
+      Slokit("report " + std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml --events trace.jsonl --format json");
+  ASSERT_LE(r.code, 1) << r.err;
+  nlohmann::json report = nlohmann::json::parse(r.out);
+  // Values, baselines, utilization and the whole alert timeline of every check.
+  for (const char* section : {"regressions", "capacity"}) {
+    ASSERT_EQ(live[section].size(), report[section].size()) << section;
+    size_t incidents = 0;
+    for (size_t i = 0; i < report[section].size(); ++i) {
+      EXPECT_EQ(live[section][i], report[section][i]) << section << " " << report[section][i]["name"];
+      incidents += report[section][i]["alerts"]["incidents"].size();
+    }
+    EXPECT_GT(incidents, 0u) << section << ": the trace should fire some";
+  }
+  auto metrics = client_->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("slokit_kpi_regression_ratio{service=\"chat-api\",check=\"ttft-llama-70b\"}"),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find("slokit_kpi_capacity_utilization_ratio{service=\"chat-api\",check=\"decode-tokens\"}"),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find("slokit_kpi_alert_firing{service=\"chat-api\",check=\"itl-p95\",kind=\"regression\","
+                               "severity=\"critical\"}"),
+            std::string::npos);
+  // The alerts reached the webhook, labelled like the SLOs' (team from the check's owner).
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (alerted.count("KpiRegression/ttft-llama-70b/critical/inference-sre") && alerted.count("CapacitySaturation/decode-tokens/warn/inference-sre"))
+        break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_TRUE(alerted.count("KpiRegression/ttft-llama-70b/critical/inference-sre")) << ::testing::PrintToString(alerted);
+    EXPECT_TRUE(alerted.count("CapacitySaturation/decode-tokens/warn/inference-sre")) << ::testing::PrintToString(alerted);
+  }
+  // A restart restores the checks' buckets from the store: the same answers.
+  Stop();
+  Start(options);
+  nlohmann::json again = Slos();
+  EXPECT_EQ(again["regressions"], live["regressions"]);
+  EXPECT_EQ(again["capacity"], live["capacity"]);
+  Stop();
+  hook.stop();
+  hook_thread.join();
 }
 
 TEST_F(DaemonTest, RetriedBatchesCountOnce) {

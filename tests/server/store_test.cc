@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
 namespace slokit::server {
 namespace {
@@ -67,7 +68,7 @@ TEST_F(StoreTest, FingerprintsDropAndRetention) {
   EXPECT_EQ(store->Fingerprint("a"), "v1");
   EXPECT_EQ(store->Fingerprint("zz"), "");
   uint64_t dropped = 0;
-  ASSERT_TRUE(store->Compact(50, 0, &dropped).ok());
+  ASSERT_TRUE(store->Compact(50, 0, 0, &dropped).ok());
   EXPECT_EQ(dropped, 2u);
   ASSERT_TRUE(store->DropSlo("a").ok());
   size_t rows = 0;
@@ -86,6 +87,51 @@ TEST_F(StoreTest, AnUnwritableDirectoryIsAClearError) {
   Status s = Store::Open("/proc/slokit-cannot-be-here", &store);
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("/proc/slokit-cannot-be-here"), std::string::npos) << s.message();
+}
+
+TEST_F(StoreTest, KpiBucketsAreReplacedDroppedAndCompacted) {
+  {
+    auto store = Open();
+    KpiCommit first;
+    first.buckets = {{"regression/ttft/steps", 0, 2, 5, 3, "sketch-a"}, {"regression/ttft/steps", 300, 1, 1, 1, ""}};
+    first.data_start = 10;
+    first.data_end = 400;
+    ASSERT_TRUE(store->CommitBatch("k1", 3, {}, {}, first).ok());
+    // A later batch's bucket replaces the stored one: it carries the merged values.
+    KpiCommit second;
+    second.buckets = {{"regression/ttft/steps", 300, 4, 9, 6, "sketch-b"}, {"capacity/tokens/steps", 300, 1, 2, 2, ""}};
+    second.data_start = 10;
+    second.data_end = 500;
+    ASSERT_TRUE(store->CommitBatch("k2", 1, {}, {}, second).ok());
+    ASSERT_TRUE(store->SetKpiFingerprint("regression/ttft/steps", "w300").ok());
+  }
+  auto store = Open();
+  EXPECT_EQ(store->KpiFingerprint("regression/ttft/steps"), "w300");
+  EXPECT_EQ(store->KpiFingerprint("capacity/tokens/steps"), "");
+  TimeNs start, end;
+  store->KpiDataRange(&start, &end);
+  EXPECT_EQ(start, 10);
+  EXPECT_EQ(end, 500);
+  std::map<std::pair<std::string, TimeNs>, KpiBucketRow> rows;
+  auto read = [&] {
+    rows.clear();
+    ASSERT_TRUE(store->ForEachKpiBucket([&](const KpiBucketRow& r) { rows[{r.series, r.start}] = r; }).ok());
+  };
+  read();
+  ASSERT_EQ(rows.size(), 3u);
+  const KpiBucketRow& replaced = rows[{"regression/ttft/steps", 300}];
+  EXPECT_EQ(replaced.count, 4u);
+  EXPECT_EQ(replaced.sum, 9);
+  EXPECT_EQ(replaced.max, 6);
+  EXPECT_EQ(replaced.sketch, "sketch-b");
+  EXPECT_EQ((rows[{"regression/ttft/steps", 0}].sketch), "sketch-a");
+  ASSERT_TRUE(store->Compact(0, 100, 0).ok());  // KPI buckets starting before 100 go
+  read();
+  EXPECT_EQ(rows.size(), 2u);
+  ASSERT_TRUE(store->DropKpiSeries("capacity/tokens/steps").ok());
+  read();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows.begin()->first.first, "regression/ttft/steps");
 }
 
 }  // namespace
