@@ -63,6 +63,12 @@ void KpiSeries::Merge(const KpiSeries& other) {
 
 void KpiSeries::AddBucket(int64_t index, const KpiBucket& bucket) { MergeInto(&buckets_[index], bucket); }
 
+void KpiSeries::DropBefore(TimeNs t) {
+  // Buckets whose start is before t: indexes below ceil(t / width).
+  buckets_.erase(buckets_.begin(), buckets_.lower_bound(-FloorDiv(-t, width_)));
+  last_ = buckets_.end();
+}
+
 KpiAggregate KpiSeries::Range(TimeNs from, TimeNs to) const {
   KpiAggregate agg;
   AddRange(from, to, &agg);
@@ -182,6 +188,10 @@ void KpiTracker::CoverDataRange(TimeNs start, TimeNs end) {
   if (!any_ || end - 1 > max_time_) max_time_ = end - 1;
   any_ = true;
   ++revision_;
+}
+
+void KpiTracker::DropBefore(TimeNs t) {
+  for (size_t k = 0; k < series_count(); ++k) mutable_series(k)->DropBefore(t);
 }
 
 const KpiAggregate& KpiTracker::Baseline(size_t i, TimeNs from, TimeNs to) const {

@@ -60,6 +60,8 @@ class KpiSeries {
   const std::map<int64_t, KpiBucket>& buckets() const { return buckets_; }
   // Adds a stored bucket's values to bucket `index`.
   void AddBucket(int64_t index, const KpiBucket& bucket);
+  // Forgets the buckets that start before `t` (retention in a long-running daemon).
+  void DropBefore(TimeNs t);
 
  private:
   void MergeInto(KpiBucket* into, const KpiBucket& from) const;
@@ -97,6 +99,8 @@ class KpiTracker {
   std::string series_fingerprint(size_t k) const;
   // Widens the span of the data to [start, end) (restoring: the buckets lose exact times).
   void CoverDataRange(TimeNs start, TimeNs end);
+  // Forgets every series' buckets that start before `t`.
+  void DropBefore(TimeNs t);
 
   const KpiSeries& regression_steps(size_t i) const { return regressions_[i].steps; }
   const KpiSeries& capacity_steps(size_t i) const { return capacity_[i].steps; }

@@ -222,9 +222,10 @@ void Daemon::Impl::Compact() {
     kpi_longest = std::max(kpi_longest, r.window + r.baseline + r.for_duration + r.step);
   for (const CapacityCheck& c : live->spec().capacity)
     kpi_longest = std::max(kpi_longest, c.window + c.for_duration + c.step);
+  const TimeNs kpi_before = Now() - kpi_longest - options.retention_margin;
+  live->kpis().DropBefore(kpi_before);  // sketches are large: memory must not grow with uptime
   uint64_t dropped = 0;
-  Status s = store->Compact(Now() - longest - options.retention_margin, Now() - kpi_longest - options.retention_margin,
-                            WallNow() - kDay, &dropped);
+  Status s = store->Compact(Now() - longest - options.retention_margin, kpi_before, WallNow() - kDay, &dropped);
   if (!s.ok()) std::cerr << "slokit serve: retention: " << s.message() << "\n";
 }
 
