@@ -177,8 +177,8 @@ AlertNotice Daemon::Impl::KpiNotice(const Spec& spec, const KpiAlertChange& c) c
     const RegressionCheck& check = spec.regressions[c.check];
     name = check.name;
     owner = check.owner;
-    what = fmt::format("{} reached {:.2f}x its baseline ({:g} against {:g})", DescribeRegressionKpi(spec, check),
-                       inc.peak, inc.peak_value, inc.reference);
+    what = fmt::format("{} was {:.2f}x worse than its baseline ({:g} against {:g})",
+                       DescribeRegressionKpi(spec, check), inc.peak, inc.peak_value, inc.reference);
   }
   n.labels = {{"alertname", c.capacity ? "CapacitySaturation" : "KpiRegression"},
               {"severity", inc.severity},
@@ -196,8 +196,6 @@ AlertNotice Daemon::Impl::KpiNotice(const Spec& spec, const KpiAlertChange& c) c
   n.generator_url = fmt::format("http://{}:{}/api/v1/slos", host, port);
   return n;
 }
-
-
 
 void Daemon::Impl::ResendFiring() {
   AlertChanges firing;
