@@ -280,7 +280,6 @@ void Evaluator::PushBatch(const RecordBatch& b) {
   // A batch's key resolves to a series once, or to "other" past the bound, which counts again
   // for every event, as in Push().
   constexpr size_t kUnresolved = SIZE_MAX, kOverflowed = SIZE_MAX - 1;
-  std::vector<size_t>& series_of_key = series_of_key_;
   for (auto& state_ptr : slos_) {
     SloState& state = *state_ptr;
     const Sli& sli = state.slo->sli;
@@ -293,7 +292,7 @@ void Evaluator::PushBatch(const RecordBatch& b) {
     }
     const bool cohorts = !state.slo->cohorts.fields.empty();
     BatchKeys* bk = cohorts ? &batch_keys_[state.key_group] : nullptr;
-    if (cohorts) series_of_key.assign(bk->count, kUnresolved);
+    if (cohorts) series_of_key_.assign(bk->count, kUnresolved);
 
     int64_t run_slot = 0;
     SlotCounts run;
@@ -318,11 +317,11 @@ void Evaluator::PushBatch(const RecordBatch& b) {
         run_sum += value;
         if (!cohorts) continue;
         const uint32_t key = bk->row_key[row];
-        size_t c = series_of_key[key];
+        size_t c = series_of_key_[key];
         if (c == kUnresolved) {
           const uint64_t overflow_before = state.overflow;
           c = state.CohortNamed(bk->keys[key], bk->hashes[key], options_.slot);
-          series_of_key[key] = state.overflow != overflow_before ? kOverflowed : c;
+          series_of_key_[key] = state.overflow != overflow_before ? kOverflowed : c;
         } else if (c == kOverflowed) {
           ++state.overflow;
           c = state.other;
