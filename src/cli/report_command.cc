@@ -73,14 +73,17 @@ Status ReadAllEvents(const ReportOptions& opts, const Spec& spec, const Evaluato
             batch->Append(r);
             if (batch->full()) {
               ev->PushBatch(*batch);
+              if (kt) kt->PushBatch(*batch);
               batch->Clear();
             }
-            if (kt) kt->Push(r);
           };
         },
         &stats);
     if (!s.ok()) return s;
-    for (int w = 0; w < threads; ++w) evaluator_for(w)->PushBatch(batches[static_cast<size_t>(w)]);
+    for (int w = 0; w < threads; ++w) {
+      evaluator_for(w)->PushBatch(batches[static_cast<size_t>(w)]);
+      if (track_kpis) kpis_for(w)->PushBatch(batches[static_cast<size_t>(w)]);
+    }
     inputs->push_back({{"path", path}, {"lines", stats.lines}, {"events", stats.records},
                        {"bad_lines", stats.bad_lines}, {"bytes", stats.bytes}});
     if (stats.bad_lines) {

@@ -520,22 +520,8 @@ Expr Expr::Not(Expr inner) {
   return e;
 }
 
-bool Expr::EvalNode(const Record& r, int i) const {
-  const Node& n = nodes_[static_cast<size_t>(i)];
-  switch (n.kind) {
-    case Kind::kConst: return n.constant;
-    case Kind::kAnd: return EvalNode(r, n.left) && EvalNode(r, n.right);
-    case Kind::kOr: return EvalNode(r, n.left) || EvalNode(r, n.right);
-    case Kind::kNot: return !EvalNode(r, n.left);
-    default: break;
-  }
-  static const Value kMissing;
-  // Both branches are lvalues, so no Value is copied.
-  const Value& v = static_cast<size_t>(n.field) < r.values.size() ? r.values[static_cast<size_t>(n.field)] : kMissing;
-  return EvalLeaf(n, v);
-}
-
-bool Expr::EvalLeaf(const Node& n, const Value& v) {
+// Inlined into both evaluators: a call per leaf cost the per-record one a tenth of its time.
+[[gnu::always_inline]] inline bool Expr::EvalLeaf(const Node& n, const Value& v) {
   switch (n.kind) {
     case Kind::kIsNull: return !v.present();
     case Kind::kNotNull: return v.present();
@@ -570,6 +556,21 @@ bool Expr::EvalLeaf(const Node& n, const Value& v) {
     }
     default: return false;
   }
+}
+
+bool Expr::EvalNode(const Record& r, int i) const {
+  const Node& n = nodes_[static_cast<size_t>(i)];
+  switch (n.kind) {
+    case Kind::kConst: return n.constant;
+    case Kind::kAnd: return EvalNode(r, n.left) && EvalNode(r, n.right);
+    case Kind::kOr: return EvalNode(r, n.left) || EvalNode(r, n.right);
+    case Kind::kNot: return !EvalNode(r, n.left);
+    default: break;
+  }
+  static const Value kMissing;
+  // Both branches are lvalues, so no Value is copied.
+  const Value& v = static_cast<size_t>(n.field) < r.values.size() ? r.values[static_cast<size_t>(n.field)] : kMissing;
+  return EvalLeaf(n, v);
 }
 
 namespace {

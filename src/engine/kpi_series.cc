@@ -5,15 +5,6 @@
 namespace slokit {
 namespace {
 
-// The number a field holds, or nothing (missing, null, a string, a boolean).
-bool NumberOf(const Record& r, int field, double* out) {
-  if (field < 0) return false;
-  const Value& v = r.values[static_cast<size_t>(field)];
-  if (v.type != ValueType::kNumber) return false;
-  *out = v.number;
-  return true;
-}
-
 bool IsQuantile(const KpiStatistic& s) { return s.kind == KpiStatistic::Kind::kQuantile; }
 
 }  // namespace
@@ -97,41 +88,104 @@ KpiTracker::KpiTracker(const Spec& spec) : spec_(&spec) {
     capacity_.push_back({KpiSeries(c.step, c.source == CapacityCheck::Source::kGauge && IsQuantile(c.statistic))});
 }
 
+namespace {
+
+// The value regression `c` takes from an event whose field holds `v`: the field's number, or 1
+// per event for a rate of events; a rate also counts events without the field (as 0).
+bool RegressionValue(const RegressionCheck& c, const Value& v, double* out) {
+  if (c.field < 0) {
+    *out = 1;
+    return true;
+  }
+  if (v.type == ValueType::kNumber) {
+    *out = v.number;
+    return true;
+  }
+  *out = 0;
+  return c.statistic.kind == KpiStatistic::Kind::kRate;
+}
+
+// The load capacity check `c` takes from an event whose field holds `v`.
+bool CapacityValue(const CapacityCheck& c, const Value& v, double* out) {
+  const bool number = v.type == ValueType::kNumber;
+  switch (c.source) {
+    case CapacityCheck::Source::kEventRate:
+      *out = 1;
+      return true;
+    case CapacityCheck::Source::kSumRate:
+      *out = number ? v.number : 0;  // a missing count adds nothing
+      return true;
+    case CapacityCheck::Source::kGauge:
+      *out = v.number;
+      return number;
+    case CapacityCheck::Source::kDuration:
+      *out = v.number * c.field_unit_ns / static_cast<double>(kSecond);  // seconds in flight
+      return number;
+  }
+  return false;
+}
+
+const Value& FieldOf(const Record& r, int field) {
+  static const Value kMissing;
+  return field >= 0 && static_cast<size_t>(field) < r.values.size() ? r.values[static_cast<size_t>(field)] : kMissing;
+}
+
+const Value& FieldOf(const RecordBatch& b, size_t row, int field) {
+  static const Value kMissing;
+  return field >= 0 && static_cast<size_t>(field) < b.fields() ? b.value(row, field) : kMissing;
+}
+
+}  // namespace
+
 void KpiTracker::Push(const Record& r) {
   if (!any_ || r.time_ns < min_time_) min_time_ = r.time_ns;
   if (!any_ || r.time_ns > max_time_) max_time_ = r.time_ns;
   any_ = true;
   ++revision_;
+  double v;
   for (size_t i = 0; i < regressions_.size(); ++i) {
     const RegressionCheck& check = spec_->regressions[i];
-    if (!check.valid.Eval(r)) continue;
-    double v = 0;
-    // A rate sums the field where it is a number (or counts events); other statistics need it.
-    if (!NumberOf(r, check.field, &v) && check.statistic.kind != KpiStatistic::Kind::kRate) continue;
-    if (check.field < 0) v = 1;
+    if (!check.valid.Eval(r) || !RegressionValue(check, FieldOf(r, check.field), &v)) continue;
     regressions_[i].steps.Add(r.time_ns, v);
     regressions_[i].hours.Add(r.time_ns, v);
   }
   for (size_t i = 0; i < capacity_.size(); ++i) {
     const CapacityCheck& check = spec_->capacity[i];
-    if (!check.valid.Eval(r)) continue;
-    double v = 0;
-    switch (check.source) {
-      case CapacityCheck::Source::kEventRate:
-        v = 1;
-        break;
-      case CapacityCheck::Source::kSumRate:
-        NumberOf(r, check.field, &v);  // a missing count adds nothing
-        break;
-      case CapacityCheck::Source::kGauge:
-        if (!NumberOf(r, check.field, &v)) continue;
-        break;
-      case CapacityCheck::Source::kDuration:
-        if (!NumberOf(r, check.field, &v)) continue;
-        v = v * check.field_unit_ns / static_cast<double>(kSecond);  // seconds in flight
-        break;
-    }
+    if (!check.valid.Eval(r) || !CapacityValue(check, FieldOf(r, check.field), &v)) continue;
     capacity_[i].steps.Add(r.time_ns, v);
+  }
+}
+
+void KpiTracker::PushBatch(const RecordBatch& b) {
+  if (b.empty()) return;
+  for (size_t row = 0; row < b.size(); ++row) {
+    const TimeNs t = b.time(row);
+    if (!any_ || t < min_time_) min_time_ = t;
+    if (!any_ || t > max_time_) max_time_ = t;
+    any_ = true;
+  }
+  ++revision_;
+  uint64_t valid[RecordBatch::kWords];
+  double v;
+  // Each check's filter over the whole batch, then its rows in order (as Push adds them).
+  auto each_valid_row = [&](const Expr& filter, auto&& fn) {
+    filter.EvalBatch(b, valid);
+    for (size_t w = 0; w * 64 < b.size(); ++w)
+      for (uint64_t bits = valid[w]; bits != 0; bits &= bits - 1) fn(w * 64 + static_cast<size_t>(__builtin_ctzll(bits)));
+  };
+  for (size_t i = 0; i < regressions_.size(); ++i) {
+    const RegressionCheck& check = spec_->regressions[i];
+    each_valid_row(check.valid, [&](size_t row) {
+      if (!RegressionValue(check, FieldOf(b, row, check.field), &v)) return;
+      regressions_[i].steps.Add(b.time(row), v);
+      regressions_[i].hours.Add(b.time(row), v);
+    });
+  }
+  for (size_t i = 0; i < capacity_.size(); ++i) {
+    const CapacityCheck& check = spec_->capacity[i];
+    each_valid_row(check.valid, [&](size_t row) {
+      if (CapacityValue(check, FieldOf(b, row, check.field), &v)) capacity_[i].steps.Add(b.time(row), v);
+    });
   }
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/record.h"
+#include "core/record_batch.h"
 #include "spec/spec.h"
 #include "stats/ddsketch.h"
 
@@ -79,6 +80,9 @@ class KpiTracker {
   explicit KpiTracker(const Spec& spec);
 
   void Push(const Record& record);
+  // Push() for every row of the batch, in order, with the same result; each check's filter is
+  // evaluated over the whole batch (Expr::EvalBatch).
+  void PushBatch(const RecordBatch& batch);
   // Adds `other`'s data (a tracker of the same spec).
   void Merge(const KpiTracker& other);
 

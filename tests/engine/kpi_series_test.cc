@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include "core/record_batch.h"
+#include "io/event_reader.h"
+#include "sim/simulator.h"
+#include "spec/loader.h"
+
 namespace slokit {
 namespace {
 
@@ -33,6 +38,53 @@ TEST(KpiSeries, DropBeforeForgetsBucketsThatStartEarlier) {
   EXPECT_EQ(s.bucket_count(), 2u);
   s.Add(4 * kHour + 2 * kMinute, 1);  // adding after a drop still finds its bucket
   EXPECT_EQ(s.Range(4 * kHour, 5 * kHour).count, 2u);
+}
+
+TEST(KpiTracker, PushBatchAddsWhatPushAdds) {
+  Spec spec;
+  ASSERT_TRUE(LoadSpecFile(std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml", &spec, nullptr).ok());
+  ASSERT_FALSE(spec.regressions.empty());
+  ASSERT_FALSE(spec.capacity.empty());
+  sim::SimulateOptions o;
+  o.scenario = sim::Scenario::kLatencyRegression;
+  o.rate = 0.5;
+  o.max_events = 20000;
+  sim::Simulator simulator(o);
+  sim::EventFormatter formatter(o.format);
+  std::string trace;
+  std::vector<char> buf(sim::EventFormatter::kMaxEventBytes);
+  sim::Event e;
+  while (simulator.Next(&e)) trace.append(buf.data(), formatter.Append(e, buf.data()));
+  KpiTracker by_record(spec), by_batch(spec);
+  RecordBatch batch(spec.fields.size());
+  ReadStats stats;
+  ASSERT_TRUE(ReadJsonLines(trace, "trace", spec.fields, ReadOptions{},
+                            [&](const Record& r) {
+                              by_record.Push(r);
+                              batch.Append(r);
+                              if (batch.full() || r.time_ns % 7 == 0) {  // full and partial batches
+                                by_batch.PushBatch(batch);
+                                batch.Clear();
+                              }
+                            },
+                            &stats)
+                  .ok());
+  by_batch.PushBatch(batch);
+  EXPECT_EQ(by_batch.data_start(), by_record.data_start());
+  EXPECT_EQ(by_batch.data_end(), by_record.data_end());
+  for (size_t k = 0; k < by_record.series_count(); ++k) {
+    const auto& want = by_record.series(k).buckets();
+    const auto& got = by_batch.series(k).buckets();
+    ASSERT_EQ(got.size(), want.size()) << by_record.series_name(k);
+    EXPECT_GT(want.size(), 0u) << by_record.series_name(k);
+    for (const auto& [index, b] : want) {
+      const KpiBucket& g = got.at(index);
+      EXPECT_EQ(g.count, b.count);
+      EXPECT_EQ(g.sum, b.sum);
+      EXPECT_EQ(g.max, b.max);
+      EXPECT_TRUE(g.sketch.SameBuckets(b.sketch));
+    }
+  }
 }
 
 }  // namespace
