@@ -336,6 +336,13 @@ TEST_F(DaemonTest, ReloadKeepsTheStateOfSlosWhoseSliIsUnchanged) {
   size_t good = spec.find("good: status < 500");
   ASSERT_NE(good, std::string::npos);
   spec.replace(good, 18, "good: status < 400");
+  // Likewise for the checks: a new capacity keeps the load's buckets, a new filter drops them.
+  size_t capacity = spec.find("capacity: 60");
+  ASSERT_NE(capacity, std::string::npos);
+  spec.replace(capacity, 12, "capacity: 70");
+  size_t itl = spec.find("valid: status == 200 and completion_tokens > 1\n    statistic: p95");
+  ASSERT_NE(itl, std::string::npos);
+  spec.replace(itl, 20, "valid: status == 503");
   Write("spec.yaml", spec);
   auto res = client_->Post("/-/reload", Bearer(kToken), "", "text/plain");
   ASSERT_EQ(res->status, 200) << res->body;
@@ -349,6 +356,17 @@ TEST_F(DaemonTest, ReloadKeepsTheStateOfSlosWhoseSliIsUnchanged) {
   EXPECT_EQ(find(after, "availability")["overall"]["valid_events"], 0);  // its SLI changed
   EXPECT_GT(find(before, "ttft")["overall"]["valid_events"].get<int>(), 0);
   EXPECT_EQ(find(after, "ttft")["overall"], find(before, "ttft")["overall"]);
+  auto check = [](const nlohmann::json& report, const char* section, const std::string& name) {
+    for (const auto& c : report[section])
+      if (c["name"] == name) return c;
+    return nlohmann::json();
+  };
+  EXPECT_NE(check(before, "capacity", "decode-tokens")["value"], nullptr);
+  EXPECT_EQ(check(after, "capacity", "decode-tokens")["value"], check(before, "capacity", "decode-tokens")["value"]);
+  EXPECT_EQ(check(after, "capacity", "decode-tokens")["capacity"], 70);
+  EXPECT_GT(check(before, "regressions", "itl-p95")["window_events"].get<int>(), 0);
+  EXPECT_EQ(check(after, "regressions", "itl-p95")["window_events"], 0);  // its filter changed
+  EXPECT_EQ(check(after, "regressions", "ttft-llama-70b"), check(before, "regressions", "ttft-llama-70b"));
   // A broken spec is refused and the running one kept.
   Write("spec.yaml", "service: [");
   res = client_->Post("/-/reload", Bearer(kToken), "", "text/plain");
