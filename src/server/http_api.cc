@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "io/otlp_protobuf.h"
 #include "server/daemon_impl.h"
 #include "server/status_page.h"
 
@@ -19,6 +20,9 @@ void Json(httplib::Response& res, const nlohmann::json& body) { res.set_content(
 
 bool IsWrite(const httplib::Request& req) { return req.method == "POST" || req.method == "PUT" || req.method == "DELETE"; }
 bool IsIngest(const std::string& path) { return path == "/api/v1/events" || path == "/v1/traces"; }
+bool IsProtobuf(const std::string& content_type) {
+  return content_type.rfind("application/x-protobuf", 0) == 0 || content_type.rfind("application/protobuf", 0) == 0;
+}
 
 // Reads the (already inflated) body, refusing more than `limit` bytes.
 bool ReadBody(const httplib::ContentReader& reader, size_t limit, std::string* body) {
@@ -128,8 +132,13 @@ void Daemon::Impl::InstallRoutes() {
       ++inflight_ingest;
       std::string body;
       IngestOutcome out;
+      // OTLP/HTTP's default encoding is protobuf: rewritten as OTLP/JSON, it takes the JSON path.
+      const bool protobuf = endpoint == "traces" && IsProtobuf(req.get_header_value("Content-Type"));
       if (!ReadBody(reader, options.max_body_bytes, &body)) {
         out = {413, fmt::format("body larger than {} bytes (after decompression)", options.max_body_bytes)};
+      } else if (std::string json; protobuf) {
+        Status s = io::OtlpProtobufToJson(body, &json);
+        out = s.ok() ? Ingest(json, req.get_header_value("Idempotency-Key"), parse) : IngestOutcome{400, s.message()};
       } else {
         out = Ingest(body, req.get_header_value("Idempotency-Key"), parse);
       }
@@ -139,6 +148,8 @@ void Daemon::Impl::InstallRoutes() {
       events_total->WithLabels({endpoint}).Inc(static_cast<double>(out.events));
       ingest_seconds->WithLabels({endpoint}).Observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      // An empty ExportTraceServiceResponse: everything was accepted.
+      if (protobuf) return res.set_content("", "application/x-protobuf");
       nlohmann::json answer = {{"accepted", out.events}, {"duplicate", out.duplicate}};
       answer[endpoint == "traces" ? "spans" : "lines"] = out.lines;
       if (endpoint == "traces") answer["skipped_spans"] = out.skipped;

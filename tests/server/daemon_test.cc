@@ -288,6 +288,18 @@ TEST_F(DaemonTest, OtlpTracesBecomeEvents) {
   EXPECT_EQ(res->status, 400);
   EXPECT_NE(res->body.find("endTimeUnixNano"), std::string::npos) << res->body;
   EXPECT_EQ(Slos()["events_total"], 3);
+  // The protobuf encoding (an SDK's default): one GenAI span and a health check, encoded by
+  // protoc (tests/io/otlp_protobuf_test.cc checks it against the same request in JSON).
+  std::string proto = Slurp(std::string(SLOKIT_SOURCE_DIR) + "/tests/fuzz/corpus/otlp_protobuf/request");
+  res = client_->Post("/v1/traces", Bearer(kToken), proto, "application/x-protobuf");
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->body, "");  // an empty ExportTraceServiceResponse
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/x-protobuf");
+  EXPECT_EQ(Slos()["events_total"], 4);
+  res = client_->Post("/v1/traces", Bearer(kToken), proto.substr(0, proto.size() - 5), "application/x-protobuf");
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("length past the end"), std::string::npos) << res->body;
+  EXPECT_EQ(Slos()["events_total"], 4);
 }
 
 TEST_F(DaemonTest, ScrapedCountersBecomeTheSlis) {
