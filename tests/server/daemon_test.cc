@@ -71,6 +71,13 @@ class DaemonTest : public slokit::testing::SlokitTest {
     EXPECT_EQ(res->status, 200) << res->body;
     return nlohmann::json::parse(res->body);
   }
+  // What `slokit report --format json` says of the example spec over trace.jsonl.
+  nlohmann::json Report() {
+    slokit::testing::Result r = Slokit("report " + std::string(SLOKIT_SOURCE_DIR) +
+                                       "/examples/chat-service.yaml --events trace.jsonl --format json");
+    EXPECT_LE(r.code, 1) << r.err;
+    return nlohmann::json::parse(r.out);
+  }
   std::unique_ptr<Daemon> daemon_;
   std::unique_ptr<httplib::Client> client_;
 };
@@ -80,10 +87,7 @@ TEST_F(DaemonTest, IngestedTraceGivesTheSameAnswersAsReport) {
   Start(Options());
   PostAll(lines, 5000);
   nlohmann::json live = Slos();
-  slokit::testing::Result r =
-      Slokit("report " + std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml --events trace.jsonl --format json");
-  ASSERT_LE(r.code, 1) << r.err;
-  nlohmann::json report = nlohmann::json::parse(r.out);
+  nlohmann::json report = Report();
   EXPECT_EQ(live["at"], report["at"]);
   EXPECT_EQ(live["events_total"].get<uint64_t>(), lines.size());
   ASSERT_EQ(live["slos"].size(), report["slos"].size());
@@ -125,10 +129,7 @@ TEST_F(DaemonTest, RegressionAndCapacityChecksRunLiveAsInTheReport) {
   Start(options);
   PostAll(lines, 5000);
   nlohmann::json live = Slos();
-  slokit::testing::Result r =
-      Slokit("report " + std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml --events trace.jsonl --format json");
-  ASSERT_LE(r.code, 1) << r.err;
-  nlohmann::json report = nlohmann::json::parse(r.out);
+  nlohmann::json report = Report();
   // Values, baselines, utilization and the whole alert timeline of every check.
   for (const char* section : {"regressions", "capacity"}) {
     ASSERT_EQ(live[section].size(), report[section].size()) << section;
