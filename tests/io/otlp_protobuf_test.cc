@@ -4,6 +4,7 @@
 #include "io/otlp_protobuf.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -19,13 +20,19 @@ namespace {
 // `text` (protobuf text format) encoded as an ExportTraceServiceRequest by protoc.
 std::string Encode(const std::string& text) {
   const std::string dir = std::string(SLOKIT_SOURCE_DIR) + "/tests/io/data";
-  const std::string in = ::testing::TempDir() + "otlp_request.txtpb", out = ::testing::TempDir() + "otlp_request.bin";
+  // ctest runs each test in a process of its own, in parallel: the files must not be shared.
+  const std::string base = ::testing::TempDir() + "otlp_request_" + std::to_string(getpid()) + "_" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const std::string in = base + ".txtpb", out = base + ".bin";
   std::ofstream(in) << text;
   std::string cmd = "protoc --proto_path=" + dir + " --encode=otlp.test.ExportTraceServiceRequest otlp_trace.proto < " +
                     in + " > " + out;
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   std::ifstream f(out, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
+  std::string bytes(std::istreambuf_iterator<char>(f), {});
+  std::remove(in.c_str());
+  std::remove(out.c_str());
+  return bytes;
 }
 
 // Every record the JSON decoder makes of `json`, as "field=value" lines.
