@@ -87,10 +87,13 @@ void RenderRegressions(std::string& out, const Report& report) {
     const RegressionCheck& c = spec.regressions[r.index];
     const RegressionStatus& s = r.last;
     out += fmt::format("  {}  [{}]  {}\n", c.name, OwnerText(spec, c.owner), State(s.warn, s.critical));
-    out += fmt::format("    {}{} over {} vs the {} baseline before it; {} > {}x, critical > {}x ({})\n",
-                       DescribeRegressionKpi(spec, c), c.kpi.empty() ? "" : " (" + c.kpi + ")", FormatDuration(c.window),
-                       FormatDuration(c.baseline), c.higher_is_bad ? "warn" : "worse: warn", c.warn, c.critical,
-                       c.factors_from);
+    // A daily seasonal baseline is the same hours of each earlier day, not the whole span.
+    const std::string baseline = c.daily_seasonal
+                                     ? fmt::format("the same hours of the {} before", FormatDuration(c.baseline))
+                                     : fmt::format("the {} baseline before it", FormatDuration(c.baseline));
+    out += fmt::format("    {}{} over {} vs {}; {} > {}x, critical > {}x ({})\n", DescribeRegressionKpi(spec, c),
+                       c.kpi.empty() ? "" : " (" + c.kpi + ")", FormatDuration(c.window), baseline,
+                       c.higher_is_bad ? "warn" : "worse: warn", c.warn, c.critical, c.factors_from);
     if (s.has_value && s.has_baseline) {
       out += fmt::format("    now {}, baseline {}: {}x{}\n", WithUnit(s.value, c.unit), WithUnit(s.baseline, c.unit),
                          Num(c.higher_is_bad ? s.value / s.baseline : s.ratio), c.higher_is_bad ? "" : " worse");

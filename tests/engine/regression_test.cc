@@ -126,6 +126,11 @@ TEST(Regression, DailySeasonalComparesTheSameHours) {
   daily = EvaluateRegression(t, 1, kT0 + 7 * kDay + 11 * kHour);
   EXPECT_DOUBLE_EQ(daily.baseline, 100);
   EXPECT_TRUE(daily.critical);
+  // The report says which baseline each check reads.
+  Evaluator ev(spec);
+  std::string table = RenderReportTable(BuildReport(ev, &t, t.data_end()));
+  EXPECT_NE(table.find("mean lat over 1h vs the 7d baseline before it"), std::string::npos) << table;
+  EXPECT_NE(table.find("mean lat over 1h vs the same hours of the 7d before"), std::string::npos) << table;
 
   // Over the whole trace the daily check fires only for the regression; the flat one also at
   // every afternoon peak once it has a day of baseline.
