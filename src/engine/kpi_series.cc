@@ -40,7 +40,7 @@ void KpiSeries::Add(TimeNs t, double value) {
   if (sketches_) (void)b.sketch.Add(value);
 }
 
-void KpiSeries::MergeInto(KpiBucket* b, const KpiBucket& theirs) const {
+void KpiSeries::MergeBucket(KpiBucket* b, const KpiBucket& theirs) const {
   if (theirs.count == 0) return;
   b->max = b->count == 0 ? theirs.max : std::max(b->max, theirs.max);
   b->count += theirs.count;
@@ -49,10 +49,10 @@ void KpiSeries::MergeInto(KpiBucket* b, const KpiBucket& theirs) const {
 }
 
 void KpiSeries::Merge(const KpiSeries& other) {
-  for (const auto& [index, theirs] : other.buckets_) MergeInto(&buckets_[index], theirs);
+  for (const auto& [index, theirs] : other.buckets_) MergeBucket(&buckets_[index], theirs);
 }
 
-void KpiSeries::AddBucket(int64_t index, const KpiBucket& bucket) { MergeInto(&buckets_[index], bucket); }
+void KpiSeries::AddBucket(int64_t index, const KpiBucket& bucket) { MergeBucket(&buckets_[index], bucket); }
 
 void KpiSeries::DropBefore(TimeNs t) {
   // Buckets whose start is before t: indexes below ceil(t / width).

@@ -61,11 +61,12 @@ class KpiSeries {
   const std::map<int64_t, KpiBucket>& buckets() const { return buckets_; }
   // Adds a stored bucket's values to bucket `index`.
   void AddBucket(int64_t index, const KpiBucket& bucket);
+  // Adds `from` to `into` as this series adds to its own buckets (sketches only if it keeps them).
+  void MergeBucket(KpiBucket* into, const KpiBucket& from) const;
   // Forgets the buckets that start before `t` (retention in a long-running daemon).
   void DropBefore(TimeNs t);
 
  private:
-  void MergeInto(KpiBucket* into, const KpiBucket& from) const;
   DurationNs width_;
   bool sketches_;
   std::map<int64_t, KpiBucket> buckets_;  // sparse: LLM traffic has quiet hours, tests have gaps

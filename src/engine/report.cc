@@ -13,6 +13,12 @@ bool Report::all_met() const {
   return true;
 }
 
+TimeNs KpiBacktestStart(const Evaluator& evaluator, const KpiTracker& kpis) {
+  TimeNs from = kpis.data_end() ? kpis.data_start() : evaluator.data_start();
+  if (evaluator.data_end()) from = std::min(from, evaluator.data_start());
+  return from;
+}
+
 Report BuildReport(const Evaluator& evaluator, TimeNs at) { return BuildReport(evaluator, nullptr, at); }
 
 Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at) {
@@ -45,9 +51,7 @@ Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at
     report.slos.push_back(std::move(sr));
   }
   if (kpis) {
-    // The backtests start with the data: the SLO evaluator's, or the tracker's when it saw more.
-    TimeNs from = kpis->data_end() ? kpis->data_start() : report.data_start;
-    if (evaluator.data_end()) from = std::min(from, report.data_start);
+    const TimeNs from = KpiBacktestStart(evaluator, *kpis);
     for (size_t i = 0; i < evaluator.spec().regressions.size(); ++i)
       report.regressions.push_back({i, EvaluateRegression(*kpis, i, at),
                                     kpi_timeline ? kpi_timeline(false, i) : BacktestRegression(*kpis, i, from, at)});

@@ -56,6 +56,10 @@ struct Report {
   bool all_met() const;
 };
 
+// Where regression and capacity backtests start: the start of the data, the SLO evaluator's or
+// the tracker's, whichever is earlier.
+TimeNs KpiBacktestStart(const Evaluator& evaluator, const KpiTracker& kpis);
+
 // Evaluates every SLO and cohort at `at` and backtests the alerts from the start of the data;
 // with a tracker (fed the same records), also the spec's regression and capacity checks.
 Report BuildReport(const Evaluator& evaluator, TimeNs at);

@@ -128,10 +128,9 @@ KpiCommit ResolveKpiBuckets(const KpiTracker& batch, const KpiTracker& live) {
     const std::string name = live.series_name(k);
     for (const auto& [index, theirs] : batch.series(k).buckets()) {
       if (theirs.count == 0) continue;
-      KpiSeries merged(mine.width(), mine.sketches());
-      if (auto it = mine.buckets().find(index); it != mine.buckets().end()) merged.AddBucket(index, it->second);
-      merged.AddBucket(index, theirs);
-      const KpiBucket& b = merged.buckets().at(index);
+      KpiBucket b;
+      if (auto it = mine.buckets().find(index); it != mine.buckets().end()) b = it->second;
+      mine.MergeBucket(&b, theirs);
       out.buckets.push_back({name, index * mine.width(), b.count, b.sum, b.max,
                              mine.sketches() ? b.sketch.Serialize() : std::string()});
     }

@@ -31,6 +31,17 @@ void StepAndDiff(const Incidents& incidents, Step step, Emit emit) {
   for (size_t k = before; k < incidents.size(); ++k) emit(incidents[k]);
 }
 
+// Steps a regression or capacity alerter at every multiple of `step` in (*last, at], from the
+// step after `from` when it has not stepped yet (*last == 0), handing `emit` what changed.
+template <typename Alerter, typename Emit>
+void StepCheck(Alerter& alerter, DurationNs step, TimeNs from, TimeNs at, TimeNs* last, Emit emit) {
+  if (*last == 0) *last = FloorDiv(from, step) * step;
+  for (TimeNs t = *last + step; t <= at; t += step) {
+    StepAndDiff(alerter.machine().incidents(), [&] { alerter.Step(t); }, emit);
+    *last = t;
+  }
+}
+
 }  // namespace
 
 LiveSlos::LiveSlos(std::shared_ptr<const Spec> spec, EvaluatorOptions options)
@@ -69,37 +80,15 @@ AlertChanges LiveSlos::StepTo(TimeNs at) {
   return changes;
 }
 
-TimeNs LiveSlos::KpiFrom() const {
-  TimeNs from = kpis_.data_end() ? kpis_.data_start() : evaluator_.data_start();
-  if (evaluator_.data_end()) from = std::min(from, evaluator_.data_start());
-  return from;
-}
-
 void LiveSlos::StepKpisTo(TimeNs at, std::vector<KpiAlertChange>* changes) {
   if (kpis_.data_end() == 0 && evaluator_.data_end() == 0) return;
-  const TimeNs from = KpiFrom();
-  for (size_t i = 0; i < regression_alerters_.size(); ++i) {
-    const DurationNs step = spec_->regressions[i].step;
-    TimeNs& last = regression_steps_[i];
-    if (last == 0) last = FloorDiv(from, step) * step;
-    RegressionAlerter& a = regression_alerters_[i];
-    for (TimeNs t = last + step; t <= at; t += step) {
-      StepAndDiff(a.machine().incidents(), [&] { a.Step(t); },
-                  [&](const KpiIncident& inc) { changes->push_back({false, i, inc}); });
-      last = t;
-    }
-  }
-  for (size_t i = 0; i < capacity_alerters_.size(); ++i) {
-    const DurationNs step = spec_->capacity[i].step;
-    TimeNs& last = capacity_steps_[i];
-    if (last == 0) last = FloorDiv(from, step) * step;
-    CapacityAlerter& a = capacity_alerters_[i];
-    for (TimeNs t = last + step; t <= at; t += step) {
-      StepAndDiff(a.machine().incidents(), [&] { a.Step(t); },
-                  [&](const KpiIncident& inc) { changes->push_back({true, i, inc}); });
-      last = t;
-    }
-  }
+  const TimeNs from = KpiBacktestStart(evaluator_, kpis_);
+  for (size_t i = 0; i < regression_alerters_.size(); ++i)
+    StepCheck(regression_alerters_[i], spec_->regressions[i].step, from, at, &regression_steps_[i],
+              [&](const KpiIncident& inc) { changes->push_back({false, i, inc}); });
+  for (size_t i = 0; i < capacity_alerters_.size(); ++i)
+    StepCheck(capacity_alerters_[i], spec_->capacity[i].step, from, at, &capacity_steps_[i],
+              [&](const KpiIncident& inc) { changes->push_back({true, i, inc}); });
 }
 
 AlertChanges LiveSlos::Firing() const {
@@ -130,11 +119,10 @@ Report LiveSlos::BuildLiveReport(TimeNs at) const {
     return SummarizeIncidents(evaluator_, i, c, m.incidents(), at);
   };
   // The checks' timelines likewise: their alerters, stepped on copies up to `at`.
-  const TimeNs kpi_from = KpiFrom();
+  const TimeNs kpi_from = KpiBacktestStart(evaluator_, kpis_);
   auto kpi_timeline = [&](bool capacity, size_t i) {
     auto run = [&](auto alerter, TimeNs last, DurationNs step) {
-      if (last == 0) last = FloorDiv(kpi_from, step) * step;
-      for (TimeNs t = last + step; t <= at; t += step) alerter.Step(t);
+      StepCheck(alerter, step, kpi_from, at, &last, [](const KpiIncident&) {});
       return alerter.machine().Timeline(at);
     };
     return capacity ? run(capacity_alerters_[i], capacity_steps_[i], spec_->capacity[i].step)

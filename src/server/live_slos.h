@@ -75,8 +75,6 @@ class LiveSlos {
 
  private:
   void EnsureMachines();
-  // Where the checks' first steps start: the start of all data, as in BuildReport.
-  TimeNs KpiFrom() const;
   void StepKpisTo(TimeNs at, std::vector<KpiAlertChange>* changes);
   std::shared_ptr<const Spec> spec_;
   Evaluator evaluator_;

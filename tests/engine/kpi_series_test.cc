@@ -52,9 +52,8 @@ TEST(KpiTracker, PushBatchAddsWhatPushAdds) {
   sim::Simulator simulator(o);
   sim::EventFormatter formatter(o.format);
   std::string trace;
-  std::vector<char> buf(sim::EventFormatter::kMaxEventBytes);
   sim::Event e;
-  while (simulator.Next(&e)) trace.append(buf.data(), formatter.Append(e, buf.data()));
+  while (simulator.Next(&e)) trace += formatter.Format(e);
   KpiTracker by_record(spec), by_batch(spec);
   RecordBatch batch(spec.fields.size());
   ReadStats stats;

@@ -342,20 +342,18 @@ TEST_F(DaemonTest, ReloadKeepsTheStateOfSlosWhoseSliIsUnchanged) {
   Start(o);
   PostAll(Trace("--scenario steady --days 1 --seed 9"), 5000);
   nlohmann::json before = Slos();
+  auto edit = [&](const std::string& from, const std::string& to) {
+    size_t at = spec.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    spec.replace(at, from.size(), to);
+  };
   // A new objective keeps the counts; a new SLI makes them meaningless and drops them.
-  size_t objective = spec.find("objective: 99.9");
-  ASSERT_NE(objective, std::string::npos);
-  spec.replace(objective, 15, "objective: 99.5");
-  size_t good = spec.find("good: status < 500");
-  ASSERT_NE(good, std::string::npos);
-  spec.replace(good, 18, "good: status < 400");
+  edit("objective: 99.9", "objective: 99.5");
+  edit("good: status < 500", "good: status < 400");
   // Likewise for the checks: a new capacity keeps the load's buckets, a new filter drops them.
-  size_t capacity = spec.find("capacity: 60");
-  ASSERT_NE(capacity, std::string::npos);
-  spec.replace(capacity, 12, "capacity: 70");
-  size_t itl = spec.find("valid: status == 200 and completion_tokens > 1\n    statistic: p95");
-  ASSERT_NE(itl, std::string::npos);
-  spec.replace(itl, 20, "valid: status == 503");
+  edit("capacity: 60", "capacity: 70");
+  edit("valid: status == 200 and completion_tokens > 1\n    statistic: p95",
+       "valid: status == 503 and completion_tokens > 1\n    statistic: p95");
   Write("spec.yaml", spec);
   auto res = client_->Post("/-/reload", Bearer(kToken), "", "text/plain");
   ASSERT_EQ(res->status, 200) << res->body;
