@@ -3,6 +3,7 @@
 // every term's increase per cohort, then each plan turns them into slot counts.
 #include "engine/scrape_sli.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -57,6 +58,9 @@ struct ScrapeSli::Term {
   double le = kNaN;                   // bucket terms: the bucket at this bound only
   std::vector<std::string> cohort_labels;
   std::string what;                   // for warnings: "availability: total <selector>"
+  std::string identity;               // what it reads: metric, selector, bound
+  bool baselined = false;             // its series have values from an earlier scrape
+  bool fresh = false;                 // the last Observe was its first
   bool may_be_absent = false;         // good and bad counters appear with their first event
   // Measured by the last Observe: increase per cohort key ("" when there are no cohort labels).
   std::map<std::string, double, std::less<>> increase;
@@ -121,6 +125,13 @@ Status ScrapeSli::Create(const Spec& spec, const ScrapeSliOptions& options, std:
       t->le = le;
       t->cohort_labels = cohort_labels;
       t->what = slo.name + ": " + role + " " + sel.Render();
+      t->identity = t->metric + '\x01' + sel.Render();
+      if (!std::isnan(le)) {
+        char buf[32];
+        auto r = std::to_chars(buf, buf + sizeof buf, le);
+        t->identity += '\x01';
+        t->identity.append(buf, r.ptr);
+      }
       t->may_be_absent = std::string_view(role) == "good" || std::string_view(role) == "bad";
       for (const PromMatcher& m : sel.matchers) {
         Matcher mm;
@@ -176,9 +187,12 @@ Status ScrapeSli::Create(const Spec& spec, const ScrapeSliOptions& options, std:
 
 bool ScrapeSli::measures(size_t slo) const { return slo < measured_.size() && measured_[slo]; }
 
-void ScrapeSli::Measure(const promtext::Exposition& x, Term* t, bool first) {
+void ScrapeSli::Measure(const promtext::Exposition& x, Term* t) {
   t->increase.clear();
   t->matched = false;
+  const bool first = !t->baselined;
+  t->fresh = first;
+  t->baselined = true;
   std::string key, cohort;
   for (const promtext::Sample& s : x.samples()) {
     if (s.name != t->metric || !t->Matches(x, s) || std::isnan(s.value)) continue;
@@ -236,21 +250,113 @@ void ScrapeSli::Observe(TimeNs at, const promtext::Exposition& scrape, Evaluator
     stats_.warnings.push_back("scrape at " + std::to_string(at) + " is not after the previous one: ignored");
     return;
   }
-  const bool first = !have_previous_;
   ++stats_.scrapes;
   ++scrape_id_;
   for (auto& t : terms_) {
-    Measure(scrape, t.get(), first);
+    Measure(scrape, t.get());
     if (!t->matched && !t->may_be_absent) {
       stats_.warnings.push_back(t->what + " matched no series" +
                                 (std::isnan(t->le) ? "" : " (no bucket at the threshold?)"));
     }
   }
-  if (!first) {
-    for (const Plan& p : plans_) Feed(p, previous_, at, evaluator);
+  auto fresh = [](const Term* t) { return t != nullptr && t->fresh; };
+  for (const Plan& p : plans_) {
+    if (fresh(p.valid) || fresh(p.good) || fresh(p.bad) || fresh(p.sum)) continue;  // no baseline yet
+    Feed(p, previous_, at, evaluator);
   }
   have_previous_ = true;
   previous_ = at;
+}
+
+// Text, one item a line, strings length-prefixed (series keys hold any bytes):
+//   slokit-scrape-baseline 1 / at <ns> / term <n>:<identity> ... / series <n>:<key> <value> ...
+namespace {
+constexpr std::string_view kBaselineMagic = "slokit-scrape-baseline 1\n";
+
+void PutString(std::string_view s, std::string* out) {
+  *out += std::to_string(s.size());
+  *out += ':';
+  *out += s;
+}
+
+// Reads "<n>:<n bytes>" at the front of *in.
+bool TakeString(std::string_view* in, std::string_view* out) {
+  size_t n = 0;
+  auto r = std::from_chars(in->data(), in->data() + in->size(), n);
+  if (r.ec != std::errc() || r.ptr == in->data() + in->size() || *r.ptr != ':') return false;
+  in->remove_prefix(static_cast<size_t>(r.ptr - in->data()) + 1);
+  if (n > in->size()) return false;
+  *out = in->substr(0, n);
+  in->remove_prefix(n);
+  return true;
+}
+
+bool TakeWord(std::string_view* in, std::string_view word) {
+  if (in->substr(0, word.size()) != word) return false;
+  in->remove_prefix(word.size());
+  return true;
+}
+
+template <typename T>
+bool TakeNumber(std::string_view* in, T* out) {
+  auto r = std::from_chars(in->data(), in->data() + in->size(), *out);
+  if (r.ec != std::errc()) return false;
+  in->remove_prefix(static_cast<size_t>(r.ptr - in->data()));
+  return true;
+}
+}  // namespace
+
+std::string ScrapeSli::SaveBaseline() const {
+  if (!have_previous_) return "";
+  std::string out(kBaselineMagic);
+  out += "at " + std::to_string(previous_) + "\n";
+  for (const auto& t : terms_) {
+    if (!t->baselined) continue;
+    out += "term ";
+    PutString(t->identity, &out);
+    out += '\n';
+  }
+  std::vector<const SeriesMap::value_type*> series;  // in key order: the same state, the same text
+  for (const auto& entry : *series_) series.push_back(&entry);
+  std::sort(series.begin(), series.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  char buf[32];
+  for (const auto* entry : series) {
+    out += "series ";
+    PutString(entry->first, &out);
+    auto r = std::to_chars(buf, buf + sizeof buf, entry->second.last);
+    out += ' ';
+    out.append(buf, r.ptr);
+    out += '\n';
+  }
+  return out;
+}
+
+Status ScrapeSli::RestoreBaseline(std::string_view in) {
+  auto bad = [](const char* what) { return Status::InvalidArgument(std::string("scrape baseline: ") + what); };
+  if (!TakeWord(&in, kBaselineMagic)) return bad("not a saved baseline (or another version)");
+  TimeNs at = 0;
+  if (!TakeWord(&in, "at ") || !TakeNumber(&in, &at) || !TakeWord(&in, "\n")) return bad("no scrape time");
+  std::unordered_set<std::string_view> terms;
+  SeriesMap series;
+  while (!in.empty()) {
+    std::string_view item;
+    if (TakeWord(&in, "term ")) {
+      if (!TakeString(&in, &item) || !TakeWord(&in, "\n")) return bad("malformed term");
+      terms.insert(item);
+    } else if (TakeWord(&in, "series ")) {
+      double last;
+      if (!TakeString(&in, &item) || !TakeWord(&in, " ") || !TakeNumber(&in, &last) || !TakeWord(&in, "\n"))
+        return bad("malformed series");
+      series.emplace(std::string(item), SeriesState{last, 0, 0, nullptr});
+    } else {
+      return bad("unknown line");
+    }
+  }
+  *series_ = std::move(series);
+  for (auto& t : terms_) t->baselined = terms.count(t->identity) != 0;
+  have_previous_ = true;
+  previous_ = at;
+  return Status::Ok();
 }
 
 namespace {

@@ -66,6 +66,15 @@ class ScrapeSli {
   // cohort (the binding's `by` labels, else the SLO's cohort fields read as label names).
   void Observe(TimeNs at, const promtext::Exposition& scrape, Evaluator* evaluator);
 
+  // The counters' values at the last scrape and its time, so that a restarted daemon counts the
+  // increase across its downtime: a new object given them by RestoreBaseline treats its first
+  // scrape as the one after that scrape. Empty before the first scrape.
+  std::string SaveBaseline() const;
+  // Fails on malformed data, changing nothing. Bindings the saved object did not have (the spec
+  // changed) get their baselines from the next scrape, as on a fresh start, and their SLOs count
+  // from the scrape after it.
+  Status RestoreBaseline(std::string_view saved);
+
   // Whether SLO `slo` is measured (false when it was skipped).
   bool measures(size_t slo) const;
   // "<slo>: <reason>" for each skipped SLO.
@@ -78,7 +87,7 @@ class ScrapeSli {
   struct SeriesState;
   struct SeriesMap;
   ScrapeSli();
-  void Measure(const promtext::Exposition& scrape, Term* term, bool first);
+  void Measure(const promtext::Exposition& scrape, Term* term);
   void Feed(const Plan& plan, TimeNs from, TimeNs to, Evaluator* evaluator);
 
   ScrapeSliOptions options_;

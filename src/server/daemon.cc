@@ -273,7 +273,7 @@ Daemon::Impl::IngestOutcome Daemon::Impl::Ingest(std::string_view body, const st
 }
 
 Daemon::Impl::IngestOutcome Daemon::Impl::Commit(const Evaluator& batch, uint64_t events, const std::string& key,
-                                                  const KpiTracker* kpis) {
+                                                  const KpiTracker* kpis, const ScrapeBaselineRow* baseline) {
   AlertChanges changes;
   {
     std::lock_guard<std::mutex> lock(state_mu);
@@ -286,7 +286,7 @@ Daemon::Impl::IngestOutcome Daemon::Impl::Commit(const Evaluator& batch, uint64_
     // Ingest holds reload_mu from parsing to here, so `kpis` follows the live spec.
     KpiCommit kpi;
     if (kpis) kpi = ResolveKpiBuckets(*kpis, live->kpis());
-    Status s = store->CommitBatch(key, events, deltas, named, kpi);
+    Status s = store->CommitBatch(key, events, deltas, named, kpi, baseline);
     commit_seconds->WithLabels().Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     if (!s.ok()) return {503, s.message(), 0, 0, false};
     ApplyDeltas(deltas, overflow, &live->evaluator());
@@ -300,15 +300,21 @@ Daemon::Impl::IngestOutcome Daemon::Impl::Commit(const Evaluator& batch, uint64_
 Status Daemon::Impl::StartScraper(std::shared_ptr<const Spec> spec) {
   scraper.reset();
   if (spec->scrape.empty()) return Status::Ok();
-  Status s = Scraper::Create(spec, options.slot, [this, spec](const Evaluator& counts) {
+  auto sink = [this, spec](const Evaluator& counts, const std::string& target, const std::string& baseline) {
     std::shared_lock<std::shared_mutex> reload_lock(reload_mu);
     {
       std::lock_guard<std::mutex> lock(state_mu);
       if (live->spec_ptr() != spec) return;  // a reload replaced the spec these counts follow
     }
-    IngestOutcome out = Commit(counts, 0, "");
+    const ScrapeBaselineRow row{target, baseline};
+    IngestOutcome out = Commit(counts, 0, "", nullptr, &row);
     if (out.status != 200) std::cerr << "slokit serve: scrape: " << out.error << "\n";
-  }, &scraper);
+  };
+  auto baselines = [this](const std::string& target) {
+    std::lock_guard<std::mutex> lock(state_mu);
+    return store->ScrapeBaseline(target);
+  };
+  Status s = Scraper::Create(spec, options.slot, sink, baselines, &scraper);
   if (!s.ok()) return s;
   scraper->Start();
   return Status::Ok();

@@ -53,9 +53,10 @@ struct Daemon::Impl {
       std::function<ParsedBatch(std::string_view body, const Spec& spec, Evaluator* batch, KpiTracker* kpis)>;
   // Parses and durably commits one batch; `key` is the Idempotency-Key (or empty).
   IngestOutcome Ingest(std::string_view body, const std::string& key, const BatchParser& parse);
-  // Commits a batch already pushed into `batch` (an evaluator of `spec`) and `kpis` (may be null).
+  // Commits a batch already pushed into `batch` (an evaluator of `spec`) and `kpis` (may be null),
+  // with a scrape target's new baseline (may be null).
   IngestOutcome Commit(const Evaluator& batch, uint64_t events, const std::string& key,
-                       const KpiTracker* kpis = nullptr);
+                       const KpiTracker* kpis = nullptr, const ScrapeBaselineRow* baseline = nullptr);
 
   // --- http_api.cc
   void InstallRoutes();

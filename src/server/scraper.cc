@@ -22,12 +22,16 @@ TimeNs WallNow() {
 
 struct Scraper::Target {
   ScrapeTarget config;
+  std::string key;
   std::string origin, path;
   std::unique_ptr<ScrapeSli> sli;
   TimeNs due = 0;
 };
 
-Status Scraper::Create(std::shared_ptr<const Spec> spec, DurationNs slot, Sink sink, std::unique_ptr<Scraper>* out) {
+std::string Scraper::TargetKey(const ScrapeTarget& target) { return target.name + "\n" + target.url; }
+
+Status Scraper::Create(std::shared_ptr<const Spec> spec, DurationNs slot, Sink sink, const BaselineSource& baselines,
+                       std::unique_ptr<Scraper>* out) {
   std::unique_ptr<Scraper> s(new Scraper());
   s->spec_ = std::move(spec);
   s->slot_ = slot;
@@ -43,6 +47,12 @@ Status Scraper::Create(std::shared_ptr<const Spec> spec, DurationNs slot, Sink s
     if (!st.ok()) return Status::InvalidArgument(fmt::format("scrape {}: {}", t.name, st.message()));
     for (const std::string& skipped : target->sli->skipped())
       std::cerr << fmt::format("slokit serve: scrape {}: not measured from scrapes: {}\n", t.name, skipped);
+    target->key = TargetKey(t);
+    if (std::string saved = baselines ? baselines(target->key) : ""; !saved.empty()) {
+      st = target->sli->RestoreBaseline(saved);
+      if (!st.ok())  // the next scrape is a baseline again: the gap is lost, nothing is miscounted
+        std::cerr << fmt::format("slokit serve: scrape {}: stored {}; starting afresh\n", t.name, st.message());
+    }
     s->targets_.push_back(std::move(target));
   }
   *out = std::move(s);
@@ -94,7 +104,7 @@ void Scraper::ScrapeOne(Target& t) {
       eo.slot = slot_;
       Evaluator counts(*spec_, eo);
       t.sli->Observe(at, exposition, &counts);
-      sink_(counts);
+      sink_(counts, t.key, t.sli->SaveBaseline());
       return;
     }
   }

@@ -1,7 +1,7 @@
 // Scraper: fetches the spec's `scrape:` endpoints on their intervals and turns each scrape into
-// slot counts through ScrapeSli (docs/scrape.md); the daemon commits them like an ingest batch.
-// The last value of every counter lives in memory only: after a restart or a reload, a target's
-// first scrape is a baseline again, so the increase across the gap is not counted.
+// slot counts through ScrapeSli (docs/scrape.md); the daemon commits them like an ingest batch,
+// together with the target's counter values (its baseline). A new Scraper (after a restart or a
+// reload) starts each target from its committed baseline, so the increase across the gap counts.
 //
 // Thread safety: Start/Stop from the controlling thread; the scraping runs on its own thread.
 #pragma once
@@ -23,10 +23,16 @@ namespace slokit::server {
 
 class Scraper {
  public:
-  // Receives each scrape's counts (an evaluator of `spec` holding only them).
-  using Sink = std::function<void(const Evaluator& counts)>;
+  // Receives each scrape's counts (an evaluator of `spec` holding only them) and the target's
+  // baseline after it (ScrapeSli::SaveBaseline), to be committed together.
+  using Sink = std::function<void(const Evaluator& counts, const std::string& target, const std::string& baseline)>;
+  // Returns the last committed baseline of a target (empty: none).
+  using BaselineSource = std::function<std::string(const std::string& target)>;
   // Fails when an SLO cannot be measured from scrapes (ScrapeSli's reasons).
-  static Status Create(std::shared_ptr<const Spec> spec, DurationNs slot, Sink sink, std::unique_ptr<Scraper>* out);
+  static Status Create(std::shared_ptr<const Spec> spec, DurationNs slot, Sink sink, const BaselineSource& baselines,
+                       std::unique_ptr<Scraper>* out);
+  // A target's key in the store: its name and URL (a baseline is worthless for another server).
+  static std::string TargetKey(const ScrapeTarget& target);
   ~Scraper();
 
   void Start();

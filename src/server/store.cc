@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS incidents(slo TEXT NOT NULL, cohort TEXT NOT NULL, se
 CREATE TABLE IF NOT EXISTS kpi_buckets(series TEXT NOT NULL, start INTEGER NOT NULL, count INTEGER NOT NULL,
   sum REAL NOT NULL, max REAL NOT NULL, sketch BLOB NOT NULL, PRIMARY KEY(series, start)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kpi_meta(series TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS scrape_baselines(target TEXT PRIMARY KEY, state BLOB NOT NULL);
 )sql";
 
 int64_t WallNs() {
@@ -120,7 +121,8 @@ bool Store::HasBatch(const std::string& key) {
 }
 
 Status Store::CommitBatch(const std::string& key, uint64_t events, const std::vector<SlotDelta>& deltas,
-                          const std::vector<std::pair<std::string, uint64_t>>& overflow, const KpiCommit& kpi) {
+                          const std::vector<std::pair<std::string, uint64_t>>& overflow, const KpiCommit& kpi,
+                          const ScrapeBaselineRow* baseline) {
   Status s = Exec("BEGIN IMMEDIATE");
   if (!s.ok()) return s;
   auto fail = [&](const char* what) {
@@ -157,6 +159,11 @@ Status Store::CommitBatch(const std::string& key, uint64_t events, const std::ve
     }
     Stmt range(db_, "INSERT OR REPLACE INTO counters(name, value) VALUES('kpi_data_start', ?), ('kpi_data_end', ?)");
     if (range.Bind(1, kpi.data_start).Bind(2, kpi.data_end).Step() != SQLITE_DONE) return fail("kpi range");
+  }
+  if (baseline != nullptr) {
+    Stmt sb(db_, "INSERT OR REPLACE INTO scrape_baselines(target, state) VALUES(?, ?)");
+    if (sb.Bind(1, baseline->target).BindBlob(2, baseline->state).Step() != SQLITE_DONE)
+      return fail("scrape baseline");
   }
   if (!key.empty()) {
     Stmt b(db_, "INSERT INTO batches(key, events, received) VALUES(?, ?, ?)");
@@ -246,6 +253,11 @@ void Store::KpiDataRange(TimeNs* start, TimeNs* end) {
   Stmt q(db_, "SELECT name, value FROM counters WHERE name IN ('kpi_data_start', 'kpi_data_end')");
   *start = *end = 0;
   while (q.Step() == SQLITE_ROW) (q.Text(0) == "kpi_data_start" ? *start : *end) = q.Int(1);
+}
+
+std::string Store::ScrapeBaseline(const std::string& target) {
+  Stmt q(db_, "SELECT state FROM scrape_baselines WHERE target = ?");
+  return q.Bind(1, target).Step() == SQLITE_ROW ? q.Blob(0) : "";
 }
 
 std::string Store::KpiFingerprint(const std::string& series) {

@@ -48,6 +48,13 @@ struct KpiCommit {
   TimeNs data_start = 0, data_end = 0;  // [start, end); both 0 when there is none
 };
 
+// A scrape target's counters as read by its last committed scrape (ScrapeSli::SaveBaseline),
+// committed with that scrape's counts so that a restart counts the increase across the gap.
+struct ScrapeBaselineRow {
+  std::string target;  // Scraper's key for the target: name and URL
+  std::string state;
+};
+
 struct StoredIncident {
   std::string slo, cohort, severity;
   TimeNs start = 0, end = 0;
@@ -66,9 +73,13 @@ class Store {
 
   // True when a batch with this idempotency key was committed before.
   bool HasBatch(const std::string& key);
-  // Adds `deltas` and the batch's key (empty: none) and event count in one durable transaction.
+  // Adds `deltas` and the batch's key (empty: none) and event count in one durable transaction,
+  // with the batch's KPI buckets and, for a scrape, the target's new baseline (may be null).
   Status CommitBatch(const std::string& key, uint64_t events, const std::vector<SlotDelta>& deltas,
-                     const std::vector<std::pair<std::string, uint64_t>>& overflow, const KpiCommit& kpi = {});
+                     const std::vector<std::pair<std::string, uint64_t>>& overflow, const KpiCommit& kpi = {},
+                     const ScrapeBaselineRow* baseline = nullptr);
+  // The target's last committed baseline; empty when there is none.
+  std::string ScrapeBaseline(const std::string& target);
 
   // Every stored slot, in no particular order.
   Status ForEachSlot(const std::function<void(const SlotDelta&)>& fn);

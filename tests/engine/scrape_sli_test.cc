@@ -216,6 +216,77 @@ TEST_F(ScrapeSliTest, WarnsWhenABindingMatchesNothing) {
             "availability: total gen_ai_server_requests_total{status!=\"cancelled\"} matched no series");
 }
 
+TEST_F(ScrapeSliTest, ARestoredBaselineCountsTheIncreaseAcrossARestart) {
+  Scrape(kT0 + 5 * kSecond, {.ok_a = 100, .err_a = 2, .cancelled_a = 7, .ok_b = 50, .chat_count = 10, .tokens = 900});
+  Scrape(kT0 + 50 * kSecond, {.ok_a = 140, .err_a = 5, .cancelled_a = 20, .ok_b = 60, .chat_count = 30, .tokens = 1000});
+  const std::string saved = sli_->SaveBaseline();
+  // What an object that never stopped counts next, against a restarted one given the baseline.
+  Scrape(kT0 + 110 * kSecond, {.ok_a = 200, .err_a = 9, .cancelled_a = 20, .ok_b = 70, .chat_count = 50, .tokens = 1500});
+  Evaluator restarted(spec_);
+  std::unique_ptr<ScrapeSli> sli;
+  ASSERT_TRUE(ScrapeSli::Create(spec_, {}, &sli).ok());
+  ASSERT_TRUE(sli->RestoreBaseline(saved).ok());
+  promtext::Exposition x;
+  ASSERT_TRUE(promtext::ParseExposition(
+                  Render({.ok_a = 200, .err_a = 9, .cancelled_a = 20, .ok_b = 70, .chat_count = 50, .tokens = 1500}),
+                  promtext::Format::kAuto, &x)
+                  .ok());
+  sli->Observe(kT0 + 110 * kSecond, x, &restarted);
+  for (size_t slo = 0; slo < spec_.slos.size(); ++slo) {
+    for (int64_t slot = slot0_ + 1; slot <= slot0_ + 2; ++slot) {
+      SCOPED_TRACE(spec_.slos[slo].name + " slot " + std::to_string(slot - slot0_));
+      EXPECT_EQ(restarted.slots(slo, 0).at(slot).valid, evaluator_.slots(slo, 0).at(slot).valid);
+      EXPECT_EQ(restarted.slots(slo, 0).at(slot).good, evaluator_.slots(slo, 0).at(slot).good);
+      EXPECT_EQ(restarted.slots(slo, 0).sum_at(slot), evaluator_.slots(slo, 0).sum_at(slot));
+    }
+  }
+  EXPECT_GT(restarted.slots(0, 0).at(slot0_ + 1).valid, 0u);
+  EXPECT_EQ(sli->SaveBaseline(), sli_->SaveBaseline());  // the same values after the same scrape
+}
+
+TEST_F(ScrapeSliTest, BindingsTheSavedBaselineLackedStartFromTheirFirstScrape) {
+  Scrape(kT0 + 5 * kSecond, {.ok_a = 100, .err_a = 2, .ok_b = 50, .chat_count = 10, .tokens = 900});
+  Scrape(kT0 + 50 * kSecond, {.ok_a = 140, .err_a = 5, .ok_b = 60, .chat_count = 30, .tokens = 1000});
+  // Keep only the availability SLO's terms in the saved baseline, as if the others were added
+  // to the spec after it was saved.
+  std::string saved;
+  const std::string all = sli_->SaveBaseline();
+  std::string_view in = all;
+  for (size_t end; !in.empty(); in.remove_prefix(end + 1)) {
+    end = in.find('\n');
+    std::string_view line = in.substr(0, end);
+    if (line.rfind("term ", 0) == 0 && line.find("gen_ai_server_requests_total") == std::string_view::npos) continue;
+    saved.append(line) += '\n';
+  }
+  Evaluator restarted(spec_);
+  std::unique_ptr<ScrapeSli> sli;
+  ASSERT_TRUE(ScrapeSli::Create(spec_, {}, &sli).ok());
+  ASSERT_TRUE(sli->RestoreBaseline(saved).ok());
+  auto observe = [&](TimeNs at, const Counts& c) {
+    promtext::Exposition x;
+    ASSERT_TRUE(promtext::ParseExposition(Render(c), promtext::Format::kAuto, &x).ok());
+    sli->Observe(at, x, &restarted);
+  };
+  observe(kT0 + 110 * kSecond, {.ok_a = 200, .err_a = 9, .ok_b = 70, .chat_count = 50, .tokens = 1500});
+  // Availability counts the increase since the saved scrape: 60 ok and 4 errors of model a, 10 ok of b.
+  EXPECT_EQ(restarted.slots(0, 0).at(slot0_).valid + restarted.slots(0, 0).at(slot0_ + 1).valid, 74u);
+  EXPECT_EQ(restarted.slots(0, 0).at(slot0_).good + restarted.slots(0, 0).at(slot0_ + 1).good, 70u);
+  EXPECT_EQ(restarted.slots(1, 0).at(slot0_ + 1).valid, 0u);  // ttft: a baseline only, not 50 requests
+  EXPECT_EQ(restarted.slots(3, 0).sum_at(slot0_ + 1), 0);     // tokens: likewise
+  observe(kT0 + 170 * kSecond, {.ok_a = 200, .err_a = 9, .ok_b = 70, .chat_count = 65, .tokens = 1600});
+  EXPECT_EQ(restarted.slots(1, 0).at(slot0_ + 1).valid + restarted.slots(1, 0).at(slot0_ + 2).valid, 15u);
+}
+
+TEST_F(ScrapeSliTest, AMalformedBaselineIsRefusedAndChangesNothing) {
+  for (std::string bad : {"", "slokit-scrape-baseline 2\nat 1\n", "slokit-scrape-baseline 1\nat x\n",
+                          "slokit-scrape-baseline 1\nat 5\nseries 99:abc 1\n", "slokit-scrape-baseline 1\nat 5\nnope\n"}) {
+    EXPECT_FALSE(sli_->RestoreBaseline(bad).ok()) << bad;
+  }
+  EXPECT_EQ(sli_->SaveBaseline(), "");
+  Scrape(kT0 + 5 * kSecond, {.ok_a = 100});
+  EXPECT_EQ(evaluator_.data_end(), 0);  // still a first scrape
+}
+
 TEST(ScrapeSliSetupTest, RefusesWhatScrapesCannotMeasure) {
   Spec spec = MustLoad(R"(
 service: s

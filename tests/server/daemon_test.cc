@@ -335,6 +335,47 @@ TEST_F(DaemonTest, ScrapedCountersBecomeTheSlis) {
   serving.join();
 }
 
+TEST_F(DaemonTest, AScrapeTargetsIncreaseWhileTheDaemonWasDownStillCounts) {
+  // 100 requests before the restart; while the daemon is down 90 more succeed and 10 fail.
+  std::atomic<bool> later{false};
+  std::atomic<int> scrapes{0};
+  httplib::Server target;
+  target.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    ++scrapes;
+    int ok = later ? 190 : 100, errors = later ? 10 : 0;
+    res.set_content("# TYPE gen_ai_server_requests counter\n"
+                    "gen_ai_server_requests_total{model=\"m\",status=\"ok\"} " + std::to_string(ok) + "\n"
+                    "gen_ai_server_requests_total{model=\"m\",status=\"error\"} " + std::to_string(errors) + "\n",
+                    "text/plain; version=0.0.4");
+  });
+  int port = target.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { target.listen_after_bind(); });
+  std::string spec = Slurp(std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml") +
+                     "\nscrape:\n  - {url: \"http://127.0.0.1:" + std::to_string(port) + "/metrics\", interval: 1s}\n";
+  DaemonOptions o = Options("wall");
+  o.spec_path = Write("spec.yaml", spec);
+  auto availability = [&] {
+    const nlohmann::json all = Slos();
+    for (const auto& slo : all["slos"])
+      if (slo["name"] == "availability") return slo["overall"];
+    return nlohmann::json();
+  };
+  Start(o);
+  // The second scrape is only taken after the first one (the baseline) was committed.
+  for (int i = 0; i < 100 && scrapes < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  Stop();
+  later = true;
+  Start(o);
+  const int before = scrapes;
+  for (int i = 0; i < 100 && scrapes < before + 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  nlohmann::json overall = availability();
+  EXPECT_EQ(overall["valid_units"], 100) << overall.dump();
+  EXPECT_EQ(overall["good_units"], 90);
+  Stop();
+  target.stop();
+  serving.join();
+}
+
 TEST_F(DaemonTest, ReloadKeepsTheStateOfSlosWhoseSliIsUnchanged) {
   std::string spec = Slurp(std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml");
   DaemonOptions o = Options();

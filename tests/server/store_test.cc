@@ -89,6 +89,25 @@ TEST_F(StoreTest, AnUnwritableDirectoryIsAClearError) {
   EXPECT_NE(s.message().find("/proc/slokit-cannot-be-here"), std::string::npos) << s.message();
 }
 
+TEST_F(StoreTest, ScrapeBaselinesAreCommittedWithTheirCountsAndReplaced) {
+  const std::string binary("slokit-scrape-baseline 1\nseries 3:a\x01\x00 5\n", 40);
+  {
+    auto store = Open();
+    EXPECT_EQ(store->ScrapeBaseline("vllm\nhttp://a/metrics"), "");
+    ScrapeBaselineRow first{"vllm\nhttp://a/metrics", "first"};
+    ASSERT_TRUE(store->CommitBatch("", 0, {{"avail", "all", 60, 3, 2, 0}}, {}, {}, &first).ok());
+    ScrapeBaselineRow second{"vllm\nhttp://a/metrics", binary};
+    ASSERT_TRUE(store->CommitBatch("", 0, {}, {}, {}, &second).ok());
+    // A batch that fails (its key was committed before) leaves the baseline as it was.
+    ASSERT_TRUE(store->CommitBatch("k", 1, {}, {}).ok());
+    ScrapeBaselineRow lost{"vllm\nhttp://a/metrics", "lost"};
+    EXPECT_FALSE(store->CommitBatch("k", 0, {}, {}, {}, &lost).ok());
+  }
+  auto store = Open();
+  EXPECT_EQ(store->ScrapeBaseline("vllm\nhttp://a/metrics"), binary);
+  EXPECT_EQ(store->ScrapeBaseline("vllm\nhttp://b/metrics"), "");
+}
+
 TEST_F(StoreTest, KpiBucketsAreReplacedDroppedAndCompacted) {
   {
     auto store = Open();
