@@ -226,6 +226,9 @@ int RunReport(const ReportOptions& opts) {
     nlohmann::json j = ReportToJson(report);
     j["inputs"] = inputs;
     std::cout << j.dump(2) << "\n";
+  } else if (opts.format == "html") {
+    AddBudgetHistory(evaluator, &report);
+    std::cout << RenderReportHtml(report);
   } else {
     std::cout << RenderReportTable(report);
   }
@@ -241,7 +244,8 @@ Command MakeReportCommand(CLI::App& parent) {
   app->add_option("spec", opts->spec, "SLO spec (YAML)")->required();
   app->add_option("--events,-e", opts->events,
                   "Event files: JSON lines or CSV, optionally .gz; '-' for stdin (or --prometheus)");
-  app->add_option("--format", opts->format, "Output format")->check(CLI::IsMember({"table", "json"}));
+  app->add_option("--format", opts->format, "Output format: table, json, or html (one self-contained page with charts)")
+      ->check(CLI::IsMember({"table", "json", "html"}));
   app->add_option("--at", opts->at, "Evaluate at this instant (RFC 3339); default: the end of the data");
   app->add_option("--slot", opts->slot, "Slot width: the resolution of windows and of the alert backtest");
   app->add_option("--time-field", opts->time_field, "Event field holding the timestamp (default: the spec's, or ts)");

@@ -1,6 +1,6 @@
 // Report: everything `slokit report` says about a spec over a trace, per SLO and per cohort:
 // SLI over the window, objective met or not, error budget (fraction and time), burn rates at the
-// end of the data, and the alert timeline of the backtest. Rendered as a table or as JSON.
+// end of the data, and the alert timeline of the backtest. Rendered as a table, JSON or HTML.
 #pragma once
 
 #include <functional>
@@ -26,10 +26,17 @@ struct CohortReport {
   AlertTimeline alerts;
 };
 
+// The SLO's error budget left at one instant (negative once overspent), for charts.
+struct BudgetPoint {
+  TimeNs at = 0;
+  double budget_remaining = 1;
+};
+
 struct SloReport {
   size_t index = 0;
   std::vector<CohortReport> cohorts;  // [0] is the whole SLO
   uint64_t overflow_events = 0;
+  std::vector<BudgetPoint> budget_history;  // the SLO as a whole; empty unless AddBudgetHistory ran
   bool met() const { return cohorts.empty() || cohorts[0].status.met; }
 };
 
@@ -72,7 +79,19 @@ using KpiTimelineFn = std::function<KpiTimeline(bool capacity, size_t check)>;
 Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at, const AlertTimelineFn& timeline,
                    const KpiTimelineFn& kpi_timeline = nullptr);
 
+// Samples each SLO's budget left at `points` instants from the start of its window (or of the
+// data, if later) to the report's instant, for the HTML charts.
+void AddBudgetHistory(const Evaluator& evaluator, Report* report, int points = 240);
+
 nlohmann::json ReportToJson(const Report& report);
 std::string RenderReportTable(const Report& report);
+
+struct HtmlOptions {
+  int refresh_seconds = 0;  // > 0: the page reloads itself (the daemon's page)
+  std::vector<std::pair<std::string, std::string>> links;  // (text, href) after the summary line
+  std::string clock;        // the daemon's clock, shown when set
+};
+// One self-contained page: no scripts, no outside assets; charts need budget_history.
+std::string RenderReportHtml(const Report& report, const HtmlOptions& options = {});
 
 }  // namespace slokit

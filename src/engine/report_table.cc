@@ -5,27 +5,12 @@
 #include <fmt/format.h>
 
 #include "engine/report.h"
+#include "engine/report_text.h"
 
 namespace slokit {
 namespace {
 
-std::string Percent(double fraction, int digits = 3) { return fmt::format("{:.{}f}%", fraction * 100, digits); }
-
-// A short UTC timestamp for timelines: "2026-10-21 14:02".
-std::string ShortTime(TimeNs t) {
-  std::string s = FormatTime(t);
-  return s.substr(0, 10) + " " + s.substr(11, 5);
-}
-
-std::string BurnCell(const BurnRate& b) { return b.units.valid ? fmt::format("{:.2f}", b.rate) : "-"; }
-
-std::string OwnerText(const Spec& spec, const std::string& role_name) {
-  for (const auto& [role, owner] : spec.owners) {
-    if (role == role_name) return fmt::format("{}: {}{}", role, owner.team, owner.contact.empty() ? "" : " " + owner.contact);
-  }
-  return role_name;
-}
-std::string OwnerText(const Spec& spec, const Slo& slo) { return OwnerText(spec, slo.owner); }
+using namespace report_text;
 
 void RenderBudget(std::string& out, const Slo& slo, const SloStatus& s) {
   auto consumed = static_cast<DurationNs>(s.budget_consumed * static_cast<double>(s.budget_total_time));
@@ -55,9 +40,6 @@ void RenderTimeline(std::string& out, const AlertTimeline& t, const char* indent
   if (t.incidents.size() > kMaxIncidentsShown)
     out += fmt::format("{}  ... {} more (--format json lists them all)\n", indent, t.incidents.size() - kMaxIncidentsShown);
 }
-
-std::string Num(double v) { return std::isfinite(v) ? fmt::format("{:.4g}", v) : "inf"; }
-std::string WithUnit(double v, const std::string& unit) { return unit.empty() ? Num(v) : Num(v) + " " + unit; }
 
 void RenderKpiTimeline(std::string& out, const KpiTimeline& t, const std::string& unit, bool utilization) {
   if (t.incidents.empty()) {
@@ -140,10 +122,10 @@ std::string RenderReportTable(const Report& report) {
     const CohortReport& all = sr.cohorts[0];
     const SloStatus& s = all.status;
     bool slices = slo.budgeting.kind == Budgeting::Kind::kTimeslices;
-    out += fmt::format("\nSLO {}  [{}]  {}\n", slo.name, OwnerText(spec, slo), sr.met() ? "MET" : "VIOLATED");
+    out += fmt::format("\nSLO {}  [{}]  {}\n", slo.name, OwnerText(spec, slo.owner), sr.met() ? "MET" : "VIOLATED");
     if (!slo.description.empty()) out += fmt::format("  {}\n", slo.description);
     out += fmt::format("  {} SLI: {}\n", SliKindName(slo.sli.kind), slo.sli.description);
-    std::string window = slo.window.text.empty() ? FormatDuration(slo.window.length) : slo.window.text;
+    std::string window = WindowText(slo);
     if (s.has_data) {
       out += fmt::format("  objective {} over {}: SLI {} ({} of {} {}{})\n", Percent(slo.objective, 2), window,
                          Percent(s.sli), s.units.good, s.units.valid, slices ? "slices good" : "events good",

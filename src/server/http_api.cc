@@ -6,7 +6,6 @@
 
 #include "io/otlp_protobuf.h"
 #include "server/daemon_impl.h"
-#include "server/status_page.h"
 
 namespace slokit::server {
 namespace {
@@ -176,8 +175,15 @@ void Daemon::Impl::InstallRoutes() {
     TimeNs at = Now();
     Report report;
     report.spec = &live->spec();
-    if (at) report = live->BuildLiveReport(at);
-    res.set_content(RenderStatusPage(report, options.clock), "text/html; charset=utf-8");
+    if (at) {
+      report = live->BuildLiveReport(at);
+      AddBudgetHistory(live->evaluator(), &report);
+    }
+    HtmlOptions page;
+    page.refresh_seconds = 30;
+    page.clock = options.clock;
+    page.links = {{"JSON", "/api/v1/slos"}, {"metrics", "/metrics"}};
+    res.set_content(RenderReportHtml(report, page), "text/html; charset=utf-8");
   });
 }
 

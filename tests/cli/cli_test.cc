@@ -25,6 +25,11 @@ TEST_F(CliTest, ReportExitsZeroWhenEveryObjectiveIsMet) {
   Result r = Slokit("report " + Example() + " --events " + trace);
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("8 of 8 SLOs met"), std::string::npos) << r.out;
+  // The HTML page is the same verdict with the same exit code (tests/integration renders it).
+  Result html = Slokit("report " + Example() + " --events " + trace + " --format html");
+  EXPECT_EQ(html.code, 0) << html.err;
+  EXPECT_EQ(html.out.rfind("<!doctype html>", 0), 0u);
+  EXPECT_NE(html.out.find("8 of 8 SLOs met"), std::string::npos);
 }
 
 TEST_F(CliTest, ReportExitsOneWhenAnObjectiveIsViolated) {

@@ -1,0 +1,307 @@
+// The HTML form of a Report: one self-contained page (inline CSS and SVG, no scripts, no outside
+// assets) that can be mailed, attached to an incident review or served by the daemon. A summary
+// table links to one section per SLO with its budget, burn rates, a chart of the budget left
+// over the window with the alerts shaded, the alert timeline and the cohorts; then the
+// regression and capacity checks.
+#include <algorithm>
+#include <cctype>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "engine/report.h"
+#include "engine/report_text.h"
+
+namespace slokit {
+namespace {
+
+using namespace report_text;
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// An id for an SLO's section: its name with anything but letters, digits, '-' and '_' replaced.
+std::string Anchor(std::string_view name) {
+  std::string id = "slo-";
+  for (char c : name) id += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  return id;
+}
+
+// Incidents past this many are summarised in one line: a year of flapping alerts would make the
+// page unreadable, and --format json has them all.
+constexpr size_t kMaxIncidentRows = 100;
+
+constexpr const char* kStyle =
+    "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}"
+    "h1{margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ccc}.meta{color:#555}"
+    "table{border-collapse:collapse;margin:.6em 0}td,th{padding:3px 10px;border-bottom:1px solid #e3e3e3;"
+    "text-align:right;white-space:nowrap}td:first-child,th:first-child{text-align:left}"
+    ".bad{color:#b00020;font-weight:bold}.ok{color:#1b5e20}.warn{color:#a15c00;font-weight:bold}"
+    ".badge{font-size:.6em;padding:2px 8px;border-radius:4px;vertical-align:middle;color:#fff}"
+    ".badge.ok{background:#1b5e20}.badge.bad{background:#b00020}"
+    ".bar{background:#eee;width:120px;height:10px;display:inline-block;vertical-align:middle}"
+    ".fill{background:#1b5e20;height:10px;display:block}.fill.low{background:#b00020}"
+    ".budget-chart{display:block;margin:.6em 0}.page{fill:#d32f2f;fill-opacity:.18}"
+    ".ticket{fill:#f9a825;fill-opacity:.22}.page-lane{fill:#d32f2f}.ticket-lane{fill:#f9a825}.curve{fill:none;stroke:#1565c0;stroke-width:1.5}"
+    ".axis{stroke:#999;stroke-width:1}.zero{stroke:#b00020;stroke-dasharray:4 3}"
+    "svg text{font-size:11px;fill:#555}";
+
+std::string BudgetBar(double left) {
+  return fmt::format("<span class=\"bar\"><span class=\"fill{}\" style=\"width:{:.0f}%\"></span></span> {}",
+                     left < 0.25 ? " low" : "", std::clamp(left, 0.0, 1.0) * 100, Percent(left, 1));
+}
+
+// The budget left over the window as a line, each alert's span shaded behind it, and the spans
+// again as solid bars in a page lane and a ticket lane under the axis.
+void RenderChart(std::string& out, const SloReport& sr) {
+  const std::vector<BudgetPoint>& h = sr.budget_history;
+  if (h.size() < 2) return;
+  constexpr double kWidth = 760, kHeight = 202, kLeft = 48, kRight = 8, kTop = 8, kPlotBottom = 150;
+  constexpr double kLaneHeight = 7, kPageLane = 157, kTicketLane = 171;
+  const TimeNs t0 = h.front().at, t1 = h.back().at;
+  double low = 0;
+  for (const BudgetPoint& p : h) low = std::min(low, p.budget_remaining);
+  auto x = [&](TimeNs t) {
+    return kLeft + (kWidth - kLeft - kRight) * static_cast<double>(std::clamp(t, t0, t1) - t0) / static_cast<double>(t1 - t0);
+  };
+  auto y = [&](double v) { return kTop + (kPlotBottom - kTop) * (1 - v) / (1 - low); };
+  out += fmt::format("<svg class=\"budget-chart\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" "
+                     "aria-label=\"error budget left over the window\">",
+                     kWidth, kHeight, kWidth, kHeight);
+  // Tickets first, so that a page drawn over one stays visible.
+  for (const char* severity : {"ticket", "page"}) {
+    for (const Incident& inc : sr.cohorts[0].alerts.incidents) {
+      const TimeNs end = inc.open ? t1 : inc.end;
+      if (inc.severity != severity || end <= t0 || inc.start >= t1) continue;
+      const double left = x(inc.start), width = std::max(1.0, x(end) - x(inc.start));
+      const std::string title = fmt::format("<title>{} {} - {}</title>", inc.severity, ShortTime(inc.start),
+                                            inc.open ? "open" : ShortTime(inc.end));
+      out += fmt::format("<rect class=\"{0}\" x=\"{1:.1f}\" y=\"{2}\" width=\"{3:.1f}\" height=\"{4}\">{6}</rect>"
+                         "<rect class=\"{0}-lane\" x=\"{1:.1f}\" y=\"{5}\" width=\"{3:.1f}\" height=\"{7}\">{6}</rect>",
+                         severity, left, kTop, width, kPlotBottom - kTop,
+                         inc.severity == "page" ? kPageLane : kTicketLane, title, kLaneHeight);
+    }
+  }
+  out += fmt::format("<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", kLeft, kTop, kPlotBottom);
+  out += fmt::format("<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/>", kLeft, kPlotBottom,
+                     kWidth - kRight);
+  if (low < 0)
+    out += fmt::format("<line class=\"zero\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/>", kLeft, y(0),
+                       kWidth - kRight, y(0));
+  out += "<polyline class=\"curve\" points=\"";
+  for (const BudgetPoint& p : h) out += fmt::format("{:.1f},{:.1f} ", x(p.at), y(p.budget_remaining));
+  out += "\"/>";
+  auto label = [&](double lx, double ly, const char* anchor, const std::string& text) {
+    out += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"{}\">{}</text>", lx, ly, anchor, text);
+  };
+  label(kLeft - 4, kTop + 9, "end", "100%");
+  label(kLeft - 4, y(low) - 2, "end", Percent(low, 0));
+  label(kLeft - 4, kPageLane + kLaneHeight, "end", "page");
+  label(kLeft - 4, kTicketLane + kLaneHeight, "end", "ticket");
+  label(kLeft, kHeight - 4, "start", ShortTime(t0));
+  label(kWidth - kRight, kHeight - 4, "end", ShortTime(t1));
+  out += "</svg>\n";
+}
+
+void RenderIncidents(std::string& out, const AlertTimeline& t) {
+  if (t.incidents.empty()) {
+    out += "<p>No alert would have fired.</p>\n";
+    return;
+  }
+  out += fmt::format("<p>{} page, {} ticket; MTTR {} (pages {}).</p>\n", t.pages, t.tickets,
+                     t.mttr ? FormatDuration(t.mttr) : "-", t.page_mttr ? FormatDuration(t.page_mttr) : "-");
+  out += "<table class=\"alerts\"><tr><th>alert</th><th>start</th><th>end</th><th>duration</th><th>peak burn</th>"
+         "<th>budget spent</th><th>conditions</th></tr>\n";
+  for (size_t i = 0; i < t.incidents.size() && i < kMaxIncidentRows; ++i) {
+    const Incident& inc = t.incidents[i];
+    out += fmt::format("<tr class=\"incident\"><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}x</td>"
+                       "<td>{}</td><td>{}</td></tr>\n",
+                       inc.severity == "page" ? "bad" : "warn", inc.severity, ShortTime(inc.start),
+                       inc.open ? "open" : ShortTime(inc.end), FormatDuration(inc.duration()), inc.peak_burn,
+                       Percent(inc.budget_consumed, 1), Escape(fmt::format("{}", fmt::join(inc.conditions, ", "))));
+  }
+  out += "</table>\n";
+  if (t.incidents.size() > kMaxIncidentRows)
+    out += fmt::format("<p>... and {} more (--format json lists them all).</p>\n", t.incidents.size() - kMaxIncidentRows);
+}
+
+void RenderSlo(std::string& out, const Report& report, const SloReport& sr) {
+  const Spec& spec = *report.spec;
+  const Slo& slo = spec.slos[sr.index];
+  const CohortReport& all = sr.cohorts[0];
+  const SloStatus& s = all.status;
+  const bool slices = slo.budgeting.kind == Budgeting::Kind::kTimeslices;
+  out += fmt::format("<section class=\"slo\" id=\"{}\"><h2>{} <span class=\"badge {}\">{}</span></h2>\n",
+                     Anchor(slo.name), Escape(slo.name), sr.met() ? "ok" : "bad", sr.met() ? "MET" : "VIOLATED");
+  out += fmt::format("<p class=\"meta\">{}{}owner {}</p>\n", Escape(slo.description), slo.description.empty() ? "" : " · ",
+                     Escape(OwnerText(spec, slo.owner)));
+  out += fmt::format("<p>{} SLI: <code>{}</code></p>\n", SliKindName(slo.sli.kind), Escape(slo.sli.description));
+  auto consumed = static_cast<DurationNs>(s.budget_consumed * static_cast<double>(s.budget_total_time));
+  out += "<table class=\"status\">";
+  out += fmt::format("<tr><td>objective</td><td>{} over {}</td></tr>", Percent(slo.objective, 2), Escape(WindowText(slo)));
+  out += fmt::format("<tr><td>SLI</td><td class=\"{}\">{}</td></tr>", sr.met() ? "ok" : "bad",
+                     s.has_data ? fmt::format("{} ({} of {} {} good)", Percent(s.sli), s.units.good, s.units.valid,
+                                              slices ? "slices" : "events")
+                                : std::string("no valid units in the window"));
+  out += fmt::format("<tr><td>error budget</td><td>{} ({} of {})</td></tr>", FormatDuration(s.budget_total_time),
+                     Percent(1 - slo.objective, 2), FormatDuration(s.window_length));
+  out += fmt::format("<tr><td>consumed</td><td>{} ({})</td></tr>", Percent(s.budget_consumed, 1), FormatDuration(consumed));
+  out += fmt::format("<tr><td>remaining</td><td>{} ({})</td></tr></table>\n", BudgetBar(1 - s.budget_consumed),
+                     FormatDuration(s.budget_total_time - consumed));
+  out += "<table class=\"burn\"><tr><th>burn rate</th>";
+  for (const BurnRate& b : all.burn_rates) out += fmt::format("<th>{}</th>", FormatDuration(b.window));
+  out += "</tr><tr><td>at the end</td>";
+  for (const BurnRate& b : all.burn_rates) out += fmt::format("<td>{}</td>", BurnCell(b));
+  out += "</tr></table>\n";
+  RenderChart(out, sr);
+  RenderIncidents(out, all.alerts);
+  if (sr.cohorts.size() > 1) {
+    std::vector<std::string> by;
+    for (int f : slo.cohorts.fields) by.push_back(spec.fields.name(f));
+    out += fmt::format("<h3>Cohorts by {}</h3>\n", Escape(fmt::format("{}", fmt::join(by, ", "))));
+    out += "<table class=\"cohorts\"><tr><th>cohort</th><th>SLI</th><th>met</th><th>budget left</th><th>burn 1h</th>"
+           "<th>burn 1d</th><th>pages</th><th>tickets</th></tr>\n";
+    for (size_t c = 1; c < sr.cohorts.size(); ++c) {
+      const CohortReport& cr = sr.cohorts[c];
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                         "<td>{}</td></tr>\n",
+                         Escape(cr.name), cr.status.has_data ? Percent(cr.status.sli) : "-",
+                         cr.status.met ? "ok" : "bad", cr.status.met ? "yes" : "no",
+                         BudgetBar(1 - cr.status.budget_consumed), BurnCell(cr.burn_rates[2]),
+                         BurnCell(cr.burn_rates[4]), cr.alerts.pages, cr.alerts.tickets);
+    }
+    out += "</table>\n";
+    if (sr.overflow_events)
+      out += fmt::format("<p>{} events beyond the {}-cohort bound were folded into 'other'.</p>\n", sr.overflow_events,
+                         slo.cohorts.max);
+  }
+  out += "</section>\n";
+}
+
+// Regression and capacity checks: one row each, then their alerts.
+template <typename Checks, typename Describe>
+void RenderChecks(std::string& out, const char* title, const Checks& checks, Describe describe) {
+  if (checks.empty()) return;
+  out += fmt::format("<section class=\"checks\"><h2>{}</h2>\n", title);
+  out += "<p class=\"meta\">Alerts only: they do not make an SLO violated nor change the exit code.</p>\n";
+  out += "<table><tr><th>check</th><th>state</th><th>now</th><th>warn</th><th>critical</th></tr>\n";
+  for (const auto& r : checks) {
+    auto [name, state, now] = describe(r);
+    out += fmt::format("<tr><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", Escape(name),
+                       state == "OK" ? "ok" : state == "WARN" ? "warn" : "bad", state, Escape(now), r.alerts.warns,
+                       r.alerts.criticals);
+  }
+  out += "</table>\n";
+  for (const auto& r : checks) {
+    if (r.alerts.incidents.empty()) continue;
+    auto [name, state, now] = describe(r);
+    out += fmt::format("<h3>{}</h3><table class=\"alerts\"><tr><th>alert</th><th>start</th><th>end</th><th>duration</th>"
+                       "<th>peak</th><th>why</th></tr>\n",
+                       Escape(name));
+    for (size_t i = 0; i < r.alerts.incidents.size() && i < kMaxIncidentRows; ++i) {
+      const KpiIncident& inc = r.alerts.incidents[i];
+      out += fmt::format("<tr class=\"incident\"><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                         "<td>{}</td></tr>\n",
+                         inc.severity == "critical" ? "bad" : "warn", inc.severity, ShortTime(inc.start),
+                         inc.open ? "open" : ShortTime(inc.end), FormatDuration(inc.duration()), Num(inc.peak),
+                         Escape(fmt::format("{}", fmt::join(inc.reasons, ", "))));
+    }
+    out += "</table>\n";
+  }
+  out += "</section>\n";
+}
+
+const char* State(bool warn, bool critical) { return critical ? "CRITICAL" : warn ? "WARN" : "OK"; }
+
+}  // namespace
+
+void AddBudgetHistory(const Evaluator& evaluator, Report* report, int points) {
+  if (report->at == 0 || points < 2) return;
+  for (SloReport& sr : report->slos) {
+    const SloStatus& now = sr.cohorts[0].status;
+    const TimeNs from = std::max(now.window_start, report->data_start);
+    sr.budget_history.clear();
+    if (from >= report->at) continue;
+    for (int i = 0; i < points; ++i) {
+      TimeNs t = from + (report->at - from) * (i + 1) / points;
+      sr.budget_history.push_back({t, 1 - evaluator.Status(sr.index, 0, t).budget_consumed});
+    }
+    sr.budget_history.insert(sr.budget_history.begin(), {from, 1});
+  }
+}
+
+std::string RenderReportHtml(const Report& report, const HtmlOptions& options) {
+  const Spec& spec = *report.spec;
+  std::string out = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+  if (options.refresh_seconds > 0)
+    out += fmt::format("<meta http-equiv=\"refresh\" content=\"{}\">", options.refresh_seconds);
+  out += fmt::format("<title>{} — slokit</title><style>{}</style></head><body>\n<h1>{}</h1>\n", Escape(spec.service),
+                     kStyle, Escape(spec.service));
+  size_t violated = 0;
+  for (const SloReport& sr : report.slos) violated += sr.met() ? 0 : 1;
+  out += "<p class=\"meta\">";
+  if (report.at == 0) {
+    out += "No events yet.";
+  } else {
+    out += fmt::format("Data {} .. {} ({}). <span class=\"{}\">{} of {} SLOs met</span>.", FormatTime(report.data_start),
+                       FormatTime(report.at), FormatDuration(report.at - report.data_start), violated ? "bad" : "ok",
+                       report.slos.size() - violated, report.slos.size());
+  }
+  if (!options.clock.empty()) out += fmt::format(" Clock: {}.", Escape(options.clock));
+  for (const auto& [text, href] : options.links) out += fmt::format(" <a href=\"{}\">{}</a>", Escape(href), Escape(text));
+  out += "</p>\n";
+  if (report.at == 0 || report.slos.empty()) return out + "</body></html>\n";
+
+  out += "<table class=\"summary\"><tr><th>SLO / cohort</th><th>SLI</th><th>objective</th><th>budget left</th>"
+         "<th>burn 1h</th><th>burn 6h</th><th>alerts</th><th>open</th></tr>\n";
+  for (const SloReport& sr : report.slos) {
+    const Slo& slo = spec.slos[sr.index];
+    for (size_t c = 0; c < sr.cohorts.size(); ++c) {
+      const CohortReport& cr = sr.cohorts[c];
+      std::string open;
+      for (const Incident& inc : cr.alerts.incidents)
+        if (inc.open) open += (open.empty() ? "" : ", ") + inc.severity;
+      out += fmt::format("<tr><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                         "<td>{}</td><td class=\"bad\">{}</td></tr>\n",
+                         c == 0 ? fmt::format("<a href=\"#{}\"><b>{}</b></a>", Anchor(slo.name), Escape(slo.name))
+                                : "&nbsp;&nbsp;" + Escape(cr.name),
+                         cr.status.met ? "ok" : "bad", cr.status.has_data ? Percent(cr.status.sli) : "-",
+                         Percent(slo.objective), BudgetBar(1 - cr.status.budget_consumed), BurnCell(cr.burn_rates[2]),
+                         BurnCell(cr.burn_rates[3]), cr.alerts.incidents.size(), open);
+    }
+  }
+  out += "</table>\n";
+  for (const SloReport& sr : report.slos) RenderSlo(out, report, sr);
+  RenderChecks(out, "Regression alerts", report.regressions, [&](const RegressionReport& r) {
+    const RegressionCheck& c = spec.regressions[r.index];
+    const RegressionStatus& s = r.last;
+    std::string now = s.has_value && s.has_baseline
+                          ? fmt::format("{} vs baseline {}", WithUnit(s.value, c.unit), WithUnit(s.baseline, c.unit))
+                          : std::string(s.has_value ? "no baseline yet" : "too few events");
+    return std::tuple<std::string, std::string, std::string>(c.name, State(s.warn, s.critical), now);
+  });
+  RenderChecks(out, "Capacity alerts", report.capacity, [&](const CapacityReport& r) {
+    const CapacityCheck& c = spec.capacity[r.index];
+    const CapacityStatus& s = r.last;
+    std::string now = s.has_value ? fmt::format("{} = {:.1f}% of capacity", WithUnit(s.load, CapacityResourceName(c.resource)),
+                                                s.utilization * 100)
+                                  : std::string("no data");
+    return std::tuple<std::string, std::string, std::string>(c.name, State(s.warn, s.critical), now);
+  });
+  return out + "<p class=\"meta\">Generated by slokit.</p></body></html>\n";
+}
+
+}  // namespace slokit
