@@ -42,6 +42,13 @@ class DaemonTest : public slokit::testing::SlokitTest {
     client_.reset();
     daemon_.reset();
   }
+  // The availability SLO's "overall" part of /api/v1/slos (null when it is missing).
+  nlohmann::json Availability() {
+    const nlohmann::json all = Slos();
+    for (const auto& slo : all["slos"])
+      if (slo["name"] == "availability") return slo["overall"];
+    return nullptr;
+  }
   // Simulates a trace with the slokit binary; returns its lines.
   std::vector<std::string> Trace(const std::string& args) {
     slokit::testing::Result r = Slokit("simulate " + args + " -o trace.jsonl");
@@ -303,77 +310,75 @@ TEST_F(DaemonTest, OtlpTracesBecomeEvents) {
   EXPECT_EQ(Slos()["events_total"], 4);
 }
 
+// A scrape target serving gen_ai_server_requests_total{status="ok"|"error"} from `counts(n)`
+// at its n-th scrape (from 0), on a port of its own, until it goes out of scope.
+class CounterTarget {
+ public:
+  using Counts = std::function<std::pair<int, int>(int scrape)>;  // (ok, errors)
+  explicit CounterTarget(Counts counts) : counts_(std::move(counts)) {
+    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      auto [ok, errors] = counts_(scrapes_++);
+      res.set_content("# TYPE gen_ai_server_requests counter\n"
+                      "gen_ai_server_requests_total{model=\"m\",status=\"ok\"} " + std::to_string(ok) + "\n"
+                      "gen_ai_server_requests_total{model=\"m\",status=\"error\"} " + std::to_string(errors) + "\n",
+                      "text/plain; version=0.0.4");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~CounterTarget() {
+    server_.stop();
+    thread_.join();
+  }
+  int scrapes() const { return scrapes_; }
+  // Waits (up to 10 s) until the target has been scraped `n` times in all.
+  void WaitForScrapes(int n) const {
+    for (int i = 0; i < 100 && scrapes_ < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // A spec's scrape section for this target, every second.
+  std::string ScrapeSection() const {
+    return "\nscrape:\n  - {url: \"http://127.0.0.1:" + std::to_string(port_) + "/metrics\", interval: 1s}\n";
+  }
+
+ private:
+  Counts counts_;
+  std::atomic<int> scrapes_{0};
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
 TEST_F(DaemonTest, ScrapedCountersBecomeTheSlis) {
-  // A target whose counters grow between scrapes: 100 -> 200 requests, 0 -> 10 of them errors.
-  std::atomic<int> scrapes{0};
-  httplib::Server target;
-  target.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
-    int n = scrapes++;
-    int ok = n == 0 ? 100 : 190, errors = n == 0 ? 0 : 10;
-    res.set_content("# TYPE gen_ai_server_requests counter\n"
-                    "gen_ai_server_requests_total{model=\"m\",status=\"ok\"} " + std::to_string(ok) + "\n"
-                    "gen_ai_server_requests_total{model=\"m\",status=\"error\"} " + std::to_string(errors) + "\n",
-                    "text/plain; version=0.0.4");
-  });
-  int port = target.bind_to_any_port("127.0.0.1");
-  std::thread serving([&] { target.listen_after_bind(); });
-  std::string spec = Slurp(std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml") +
-                     "\nscrape:\n  - {url: \"http://127.0.0.1:" + std::to_string(port) + "/metrics\", interval: 1s}\n";
+  // Counters that grow between scrapes: 100 -> 200 requests, 0 -> 10 of them errors.
+  CounterTarget target([](int n) { return n == 0 ? std::pair(100, 0) : std::pair(190, 10); });
   DaemonOptions o = Options("wall");
-  o.spec_path = Write("spec.yaml", spec);
+  o.spec_path = Write("spec.yaml", Slurp(std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml") +
+                                                 target.ScrapeSection());
   Start(o);
-  nlohmann::json availability;
-  for (int i = 0; i < 100 && scrapes < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  nlohmann::json all = Slos();
-  for (const auto& slo : all["slos"])
-    if (slo["name"] == "availability") availability = slo;
-  ASSERT_FALSE(availability.is_null()) << all.dump().substr(0, 500);
-  EXPECT_EQ(availability["overall"]["valid_units"], 100);
-  EXPECT_EQ(availability["overall"]["good_units"], 90);
+  target.WaitForScrapes(3);
+  nlohmann::json overall = Availability();
+  EXPECT_EQ(overall["valid_units"], 100) << overall.dump();
+  EXPECT_EQ(overall["good_units"], 90);
   Stop();
-  target.stop();
-  serving.join();
 }
 
 TEST_F(DaemonTest, AScrapeTargetsIncreaseWhileTheDaemonWasDownStillCounts) {
   // 100 requests before the restart; while the daemon is down 90 more succeed and 10 fail.
   std::atomic<bool> later{false};
-  std::atomic<int> scrapes{0};
-  httplib::Server target;
-  target.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
-    ++scrapes;
-    int ok = later ? 190 : 100, errors = later ? 10 : 0;
-    res.set_content("# TYPE gen_ai_server_requests counter\n"
-                    "gen_ai_server_requests_total{model=\"m\",status=\"ok\"} " + std::to_string(ok) + "\n"
-                    "gen_ai_server_requests_total{model=\"m\",status=\"error\"} " + std::to_string(errors) + "\n",
-                    "text/plain; version=0.0.4");
-  });
-  int port = target.bind_to_any_port("127.0.0.1");
-  std::thread serving([&] { target.listen_after_bind(); });
-  std::string spec = Slurp(std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml") +
-                     "\nscrape:\n  - {url: \"http://127.0.0.1:" + std::to_string(port) + "/metrics\", interval: 1s}\n";
+  CounterTarget target([&](int) { return later ? std::pair(190, 10) : std::pair(100, 0); });
   DaemonOptions o = Options("wall");
-  o.spec_path = Write("spec.yaml", spec);
-  auto availability = [&] {
-    const nlohmann::json all = Slos();
-    for (const auto& slo : all["slos"])
-      if (slo["name"] == "availability") return slo["overall"];
-    return nlohmann::json();
-  };
+  o.spec_path = Write("spec.yaml", Slurp(std::string(SLOKIT_SOURCE_DIR) + "/examples/chat-service.yaml") +
+                                                 target.ScrapeSection());
   Start(o);
-  // The second scrape is only taken after the first one (the baseline) was committed.
-  for (int i = 0; i < 100 && scrapes < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  target.WaitForScrapes(2);  // the second scrape is only taken once the first (the baseline) is committed
   Stop();
   later = true;
   Start(o);
-  const int before = scrapes;
-  for (int i = 0; i < 100 && scrapes < before + 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  nlohmann::json overall = availability();
+  target.WaitForScrapes(target.scrapes() + 2);
+  nlohmann::json overall = Availability();
   EXPECT_EQ(overall["valid_units"], 100) << overall.dump();
   EXPECT_EQ(overall["good_units"], 90);
   Stop();
-  target.stop();
-  serving.join();
 }
 
 TEST_F(DaemonTest, ReloadKeepsTheStateOfSlosWhoseSliIsUnchanged) {
