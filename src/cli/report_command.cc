@@ -11,10 +11,11 @@
 
 #include "cli/command.h"
 #include "cli/progress_bar.h"
-#include "rules/prometheus_source.h"
+#include "engine/batch_feeder.h"
 #include "engine/report.h"
 #include "io/event_reader.h"
 #include "io/prometheus_client.h"
+#include "rules/prometheus_source.h"
 #include "spec/loader.h"
 
 namespace slokit::cli {
@@ -61,29 +62,18 @@ Status ReadAllEvents(const ReportOptions& opts, const Spec& spec, const Evaluato
       bar.Update(total ? static_cast<double>(done) / static_cast<double>(total) : -1,
                  fmt::format("{}: {:.0f} MB", path, static_cast<double>(done) / 1e6));
     };
-    // Records reach each evaluator a batch at a time (Evaluator::PushBatch is several times
-    // faster than Push per record); what is left in a batch is pushed once the file is read.
-    std::vector<RecordBatch> batches;
-    for (int t = 0; t < threads; ++t) batches.emplace_back(spec.fields.size());
+    // Records reach each evaluator a batch at a time; what is left is pushed once the file is read.
+    std::vector<BatchFeeder> feeders;
+    for (int t = 0; t < threads; ++t)
+      feeders.emplace_back(spec.fields.size(), evaluator_for(t), track_kpis ? kpis_for(t) : nullptr);
     Status s = ReadEventsParallel(
         path, spec.fields, ro, threads,
         [&](int worker) {
-          return [ev = evaluator_for(worker), kt = track_kpis ? kpis_for(worker) : nullptr,
-                  batch = &batches[static_cast<size_t>(worker)]](const Record& r) {
-            batch->Append(r);
-            if (batch->full()) {
-              ev->PushBatch(*batch);
-              if (kt) kt->PushBatch(*batch);
-              batch->Clear();
-            }
-          };
+          return [feeder = &feeders[static_cast<size_t>(worker)]](const Record& r) { feeder->Add(r); };
         },
         &stats);
     if (!s.ok()) return s;
-    for (int w = 0; w < threads; ++w) {
-      evaluator_for(w)->PushBatch(batches[static_cast<size_t>(w)]);
-      if (track_kpis) kpis_for(w)->PushBatch(batches[static_cast<size_t>(w)]);
-    }
+    for (BatchFeeder& f : feeders) f.Flush();
     inputs->push_back({{"path", path}, {"lines", stats.lines}, {"events", stats.records},
                        {"bad_lines", stats.bad_lines}, {"bytes", stats.bytes}});
     if (stats.bad_lines) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/batch_feeder.h"
 #include "io/event_reader.h"
 #include "io/otlp_traces.h"
 
@@ -34,13 +35,10 @@ ParsedBatch ParseJsonLinesBatch(std::string_view body, const Spec& spec, const I
   ro.time_field = spec.time_field;
   ro.max_reported_errors = 1;
   ReadStats stats;
+  BatchFeeder feeder(spec.fields.size(), batch, kpis);
   Status s = ReadJsonLines(
-      body, "body", spec.fields, ro,
-      [&](const Record& r) {
-        batch->Push(r);
-        if (kpis) kpis->Push(r);
-      },
-      &stats);
+      body, "body", spec.fields, ro, [&](const Record& r) { feeder.Add(r); }, &stats);
+  feeder.Flush();
   out.lines = stats.lines;
   out.events = stats.records;
   if (!s.ok()) {
@@ -62,13 +60,9 @@ ParsedBatch ParseOtlpBatch(std::string_view body, const Spec& spec, const Ingest
   oo.time_field = spec.time_field;
   io::OtlpTraceDecoder decoder(spec.fields, oo);
   io::OtlpStats stats;
-  Status s = decoder.Decode(
-      body,
-      [&](const Record& r) {
-        batch->Push(r);
-        if (kpis) kpis->Push(r);
-      },
-      &stats);
+  BatchFeeder feeder(spec.fields.size(), batch, kpis);
+  Status s = decoder.Decode(body, [&](const Record& r) { feeder.Add(r); }, &stats);
+  feeder.Flush();
   out.lines = stats.spans;
   out.events = stats.records;
   out.skipped = stats.skipped_not_genai + stats.skipped_operation;
