@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
   libyaml-cpp-dev libsqlite3-dev libsimdjson-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libcpp-httplib-dev
-  prometheus prometheus-alertmanager time python3-scipy curl jq protobuf-compiler chromium
+  prometheus prometheus-alertmanager time python3-scipy curl jq protobuf-compiler
   "$@"
 )
 missing=()

@@ -4,7 +4,7 @@
 # UndefinedBehaviorSanitizer and the threaded ones under ThreadSanitizer, then smoke the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh chromium  # the browser only the tests need (tests/integration/html_report_chromium.sh)
 jobs=$(nproc)
 echo "== release build + tests" >&2
 scripts/build.sh release
