@@ -218,6 +218,7 @@ int RunReport(const ReportOptions& opts) {
     std::cout << j.dump(2) << "\n";
   } else if (opts.format == "html") {
     AddBudgetHistory(evaluator, &report);
+    if (opts.prometheus.empty()) AddKpiHistory(kpis, &evaluator, &report);
     std::cout << RenderReportHtml(report);
   } else {
     std::cout << RenderReportTable(report);

@@ -54,10 +54,10 @@ Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at
     const TimeNs from = KpiBacktestStart(evaluator, *kpis);
     for (size_t i = 0; i < evaluator.spec().regressions.size(); ++i)
       report.regressions.push_back({i, EvaluateRegression(*kpis, i, at),
-                                    kpi_timeline ? kpi_timeline(false, i) : BacktestRegression(*kpis, i, from, at)});
+                                    kpi_timeline ? kpi_timeline(false, i) : BacktestRegression(*kpis, i, from, at), {}});
     for (size_t i = 0; i < evaluator.spec().capacity.size(); ++i)
       report.capacity.push_back({i, EvaluateCapacity(*kpis, &evaluator, i, at),
-                                 kpi_timeline ? kpi_timeline(true, i) : BacktestCapacity(*kpis, &evaluator, i, from, at)});
+                                 kpi_timeline ? kpi_timeline(true, i) : BacktestCapacity(*kpis, &evaluator, i, from, at), {}});
   }
   return report;
 }

@@ -40,17 +40,27 @@ struct SloReport {
   bool met() const { return cohorts.empty() || cohorts[0].status.met; }
 };
 
+// One instant of a regression or capacity check, for charts: the KPI and its baseline, or the
+// utilization of the capacity (no reference); NaN where the check has none.
+struct KpiPoint {
+  TimeNs at = 0;
+  double value = 0;
+  double reference = 0;
+};
+
 // A regression or capacity check: its state at the end of the data and its alert backtest.
 // These are alerts, not objectives: they do not make an SLO violated nor change the exit code.
 struct RegressionReport {
   size_t index = 0;  // into Spec::regressions
   RegressionStatus last;
   KpiTimeline alerts;
+  std::vector<KpiPoint> history;  // empty unless AddKpiHistory ran
 };
 struct CapacityReport {
   size_t index = 0;  // into Spec::capacity
   CapacityStatus last;
   KpiTimeline alerts;
+  std::vector<KpiPoint> history;  // empty unless AddKpiHistory ran
 };
 
 struct Report {
@@ -82,6 +92,8 @@ Report BuildReport(const Evaluator& evaluator, const KpiTracker* kpis, TimeNs at
 // Samples each SLO's budget left at `points` instants from the start of its window (or of the
 // data, if later) to the report's instant, for the HTML charts.
 void AddBudgetHistory(const Evaluator& evaluator, Report* report, int points = 240);
+// Samples each regression and capacity check at `points` instants over the data, likewise.
+void AddKpiHistory(const KpiTracker& tracker, const Evaluator* evaluator, Report* report, int points = 240);
 
 nlohmann::json ReportToJson(const Report& report);
 std::string RenderReportTable(const Report& report);

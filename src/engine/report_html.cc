@@ -5,6 +5,9 @@
 // regression and capacity checks.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <functional>
+#include <limits>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -54,9 +57,11 @@ constexpr const char* kStyle =
     ".badge.ok{background:#1b5e20}.badge.bad{background:#b00020}"
     ".bar{background:#eee;width:120px;height:10px;display:inline-block;vertical-align:middle}"
     ".fill{background:#1b5e20;height:10px;display:block}.fill.low{background:#b00020}"
-    ".budget-chart{display:block;margin:.6em 0}.page{fill:#d32f2f;fill-opacity:.18}"
-    ".ticket{fill:#f9a825;fill-opacity:.22}.page-lane{fill:#d32f2f}.ticket-lane{fill:#f9a825}.curve{fill:none;stroke:#1565c0;stroke-width:1.5}"
-    ".axis{stroke:#999;stroke-width:1}.zero{stroke:#b00020;stroke-dasharray:4 3}"
+    "svg{display:block;margin:.6em 0}rect.page,rect.critical{fill:#d32f2f;fill-opacity:.18}"
+    "rect.ticket,rect.warn{fill:#f9a825;fill-opacity:.22}.page-lane,.critical-lane{fill:#d32f2f}"
+    ".ticket-lane,.warn-lane{fill:#f9a825}.curve{fill:none;stroke:#1565c0;stroke-width:1.5}"
+    ".reference{fill:none;stroke:#777;stroke-width:1.2;stroke-dasharray:5 3}"
+    ".axis{stroke:#999;stroke-width:1}.zero{stroke:#b00020;stroke-dasharray:4 3}.limit{stroke:#a15c00;stroke-dasharray:2 3}"
     "svg text{font-size:11px;fill:#555}";
 
 std::string BudgetBar(double left) {
@@ -64,56 +69,117 @@ std::string BudgetBar(double left) {
                      left < 0.25 ? " low" : "", std::clamp(left, 0.0, 1.0) * 100, Percent(left, 1));
 }
 
-// The budget left over the window as a line, each alert's span shaded behind it, and the spans
-// again as solid bars in a page lane and a ticket lane under the axis.
-void RenderChart(std::string& out, const SloReport& sr) {
-  const std::vector<BudgetPoint>& h = sr.budget_history;
-  if (h.size() < 2) return;
-  constexpr double kWidth = 760, kHeight = 202, kLeft = 48, kRight = 8, kTop = 8, kPlotBottom = 150;
-  constexpr double kLaneHeight = 7, kPageLane = 157, kTicketLane = 171;
-  const TimeNs t0 = h.front().at, t1 = h.back().at;
-  double low = 0;
-  for (const BudgetPoint& p : h) low = std::min(low, p.budget_remaining);
+// A time chart: lines over [t0, t1] (NaN values break a line), dashed horizontal references,
+// and lanes of spans under the axis (the alerts, as solid bars, shaded behind the lines too).
+struct ChartLine {
+  const char* css;
+  std::vector<std::pair<TimeNs, double>> points;
+};
+struct ChartRule {
+  const char* css;
+  double value;
+};
+struct ChartLane {
+  const char* css;  // also the lane's label
+  std::vector<std::pair<TimeNs, TimeNs>> spans;
+};
+
+void RenderChart(std::string& out, const char* css, const char* label, TimeNs t0, TimeNs t1, double low, double high,
+                 const std::vector<ChartLine>& lines, const std::vector<ChartRule>& rules,
+                 const std::vector<ChartLane>& lanes, const std::function<std::string(double)>& format) {
+  if (t1 <= t0 || !(high > low)) return;
+  constexpr double kWidth = 760, kLeft = 56, kRight = 8, kTop = 8, kPlotBottom = 150, kLane = 14, kLaneHeight = 7;
+  const double height = kPlotBottom + 8 + kLane * static_cast<double>(lanes.size()) + 16;
   auto x = [&](TimeNs t) {
     return kLeft + (kWidth - kLeft - kRight) * static_cast<double>(std::clamp(t, t0, t1) - t0) / static_cast<double>(t1 - t0);
   };
-  auto y = [&](double v) { return kTop + (kPlotBottom - kTop) * (1 - v) / (1 - low); };
-  out += fmt::format("<svg class=\"budget-chart\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" "
-                     "aria-label=\"error budget left over the window\">",
-                     kWidth, kHeight, kWidth, kHeight);
-  // Tickets first, so that a page drawn over one stays visible.
-  for (const char* severity : {"ticket", "page"}) {
-    for (const Incident& inc : sr.cohorts[0].alerts.incidents) {
-      const TimeNs end = inc.open ? t1 : inc.end;
-      if (inc.severity != severity || end <= t0 || inc.start >= t1) continue;
-      const double left = x(inc.start), width = std::max(1.0, x(end) - x(inc.start));
-      const std::string title = fmt::format("<title>{} {} - {}</title>", inc.severity, ShortTime(inc.start),
-                                            inc.open ? "open" : ShortTime(inc.end));
+  auto y = [&](double v) { return kTop + (kPlotBottom - kTop) * (high - std::clamp(v, low, high)) / (high - low); };
+  auto text = [&](double tx, double ty, const char* anchor, const std::string& s) {
+    out += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"{}\">{}</text>", tx, ty, anchor, s);
+  };
+  out += fmt::format("<svg class=\"{3}\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" "
+                     "aria-label=\"{2}\">",
+                     kWidth, height, Escape(label), css);
+  for (size_t l = 0; l < lanes.size(); ++l) {
+    const double lane_y = kPlotBottom + 8 + kLane * static_cast<double>(l);
+    for (const auto& [start, end] : lanes[l].spans) {
+      if (end <= t0 || start >= t1) continue;
+      const double left = x(start), width = std::max(1.0, x(end) - x(start));
+      const std::string title =
+          fmt::format("<title>{} {} - {}</title>", lanes[l].css, ShortTime(start), end >= t1 ? "end" : ShortTime(end));
       out += fmt::format("<rect class=\"{0}\" x=\"{1:.1f}\" y=\"{2}\" width=\"{3:.1f}\" height=\"{4}\">{6}</rect>"
                          "<rect class=\"{0}-lane\" x=\"{1:.1f}\" y=\"{5}\" width=\"{3:.1f}\" height=\"{7}\">{6}</rect>",
-                         severity, left, kTop, width, kPlotBottom - kTop,
-                         inc.severity == "page" ? kPageLane : kTicketLane, title, kLaneHeight);
+                         lanes[l].css, left, kTop, width, kPlotBottom - kTop, lane_y, title, kLaneHeight);
     }
+    text(kLeft - 4, lane_y + kLaneHeight, "end", lanes[l].css);
   }
   out += fmt::format("<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", kLeft, kTop, kPlotBottom);
   out += fmt::format("<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/>", kLeft, kPlotBottom,
                      kWidth - kRight);
-  if (low < 0)
-    out += fmt::format("<line class=\"zero\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/>", kLeft, y(0),
-                       kWidth - kRight, y(0));
-  out += "<polyline class=\"curve\" points=\"";
-  for (const BudgetPoint& p : h) out += fmt::format("{:.1f},{:.1f} ", x(p.at), y(p.budget_remaining));
-  out += "\"/>";
-  auto label = [&](double lx, double ly, const char* anchor, const std::string& text) {
-    out += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\" text-anchor=\"{}\">{}</text>", lx, ly, anchor, text);
-  };
-  label(kLeft - 4, kTop + 9, "end", "100%");
-  label(kLeft - 4, y(low) - 2, "end", Percent(low, 0));
-  label(kLeft - 4, kPageLane + kLaneHeight, "end", "page");
-  label(kLeft - 4, kTicketLane + kLaneHeight, "end", "ticket");
-  label(kLeft, kHeight - 4, "start", ShortTime(t0));
-  label(kWidth - kRight, kHeight - 4, "end", ShortTime(t1));
+  for (const ChartRule& r : rules) {
+    if (r.value < low || r.value > high) continue;
+    out += fmt::format("<line class=\"{}\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/>", r.css, kLeft, y(r.value),
+                       kWidth - kRight, y(r.value));
+  }
+  for (const ChartLine& line : lines) {
+    std::string points;
+    auto flush = [&] {
+      if (!points.empty()) out += fmt::format("<polyline class=\"{}\" points=\"{}\"/>", line.css, points);
+      points.clear();
+    };
+    for (const auto& [t, v] : line.points) {
+      if (std::isnan(v)) {
+        flush();
+        continue;
+      }
+      points += fmt::format("{:.1f},{:.1f} ", x(t), y(v));
+    }
+    flush();
+  }
+  text(kLeft - 4, kTop + 9, "end", format(high));
+  text(kLeft - 4, kPlotBottom, "end", format(low));
+  text(kLeft, height - 4, "start", ShortTime(t0));
+  text(kWidth - kRight, height - 4, "end", ShortTime(t1));
   out += "</svg>\n";
+}
+
+// The budget left over the window, with the SLO's pages and tickets.
+void RenderBudgetChart(std::string& out, const SloReport& sr) {
+  const std::vector<BudgetPoint>& h = sr.budget_history;
+  if (h.size() < 2) return;
+  ChartLine curve{"curve", {}};
+  double low = 0;
+  for (const BudgetPoint& p : h) {
+    curve.points.emplace_back(p.at, p.budget_remaining);
+    low = std::min(low, p.budget_remaining);
+  }
+  std::vector<ChartLane> lanes = {{"page", {}}, {"ticket", {}}};
+  for (const Incident& inc : sr.cohorts[0].alerts.incidents)
+    lanes[inc.severity == "page" ? 0 : 1].spans.emplace_back(inc.start, inc.open ? h.back().at : inc.end);
+  std::vector<ChartRule> rules;
+  if (low < 0) rules.push_back({"zero", 0});
+  RenderChart(out, "budget-chart", "error budget left over the window", h.front().at, h.back().at, low, 1, {curve}, rules, lanes,
+              [](double v) { return Percent(v, 0); });
+}
+
+// A check's KPI (or load) against its reference, with its warn and critical alerts.
+void RenderKpiChart(std::string& out, const char* label, const std::vector<KpiPoint>& h, const KpiTimeline& alerts,
+                    const std::vector<ChartRule>& rules, const std::function<std::string(double)>& format) {
+  if (h.size() < 2) return;
+  ChartLine value{"curve", {}}, reference{"reference", {}};
+  double high = 0;
+  for (const KpiPoint& p : h) {
+    value.points.emplace_back(p.at, p.value);
+    reference.points.emplace_back(p.at, p.reference);
+    for (double v : {p.value, p.reference})
+      if (std::isfinite(v)) high = std::max(high, v);
+  }
+  for (const ChartRule& r : rules) high = std::max(high, r.value);
+  out += fmt::format("<p class=\"meta\">{}</p>\n", Escape(label));
+  std::vector<ChartLane> lanes = {{"critical", {}}, {"warn", {}}};
+  for (const KpiIncident& inc : alerts.incidents)
+    lanes[inc.severity == "critical" ? 0 : 1].spans.emplace_back(inc.start, inc.open ? h.back().at : inc.end);
+  RenderChart(out, "kpi-chart", label, h.front().at, h.back().at, 0, high * 1.05, {reference, value}, rules, lanes, format);
 }
 
 void RenderIncidents(std::string& out, const AlertTimeline& t) {
@@ -166,7 +232,7 @@ void RenderSlo(std::string& out, const Report& report, const SloReport& sr) {
   out += "</tr><tr><td>at the end</td>";
   for (const BurnRate& b : all.burn_rates) out += fmt::format("<td>{}</td>", BurnCell(b));
   out += "</tr></table>\n";
-  RenderChart(out, sr);
+  RenderBudgetChart(out, sr);
   RenderIncidents(out, all.alerts);
   if (sr.cohorts.size() > 1) {
     std::vector<std::string> by;
@@ -192,8 +258,8 @@ void RenderSlo(std::string& out, const Report& report, const SloReport& sr) {
 }
 
 // Regression and capacity checks: one row each, then their alerts.
-template <typename Checks, typename Describe>
-void RenderChecks(std::string& out, const char* title, const Checks& checks, Describe describe) {
+template <typename Checks, typename Describe, typename Chart>
+void RenderChecks(std::string& out, const char* title, const Checks& checks, Describe describe, Chart chart) {
   if (checks.empty()) return;
   out += fmt::format("<section class=\"checks\"><h2>{}</h2>\n", title);
   out += "<p class=\"meta\">Alerts only: they do not make an SLO violated nor change the exit code.</p>\n";
@@ -206,11 +272,12 @@ void RenderChecks(std::string& out, const char* title, const Checks& checks, Des
   }
   out += "</table>\n";
   for (const auto& r : checks) {
-    if (r.alerts.incidents.empty()) continue;
     auto [name, state, now] = describe(r);
-    out += fmt::format("<h3>{}</h3><table class=\"alerts\"><tr><th>alert</th><th>start</th><th>end</th><th>duration</th>"
-                       "<th>peak</th><th>why</th></tr>\n",
-                       Escape(name));
+    out += fmt::format("<h3>{}</h3>\n", Escape(name));
+    chart(r);
+    if (r.alerts.incidents.empty()) continue;
+    out += "<table class=\"alerts\"><tr><th>alert</th><th>start</th><th>end</th><th>duration</th><th>peak</th>"
+           "<th>why</th></tr>\n";
     for (size_t i = 0; i < r.alerts.incidents.size() && i < kMaxIncidentRows; ++i) {
       const KpiIncident& inc = r.alerts.incidents[i];
       out += fmt::format("<tr class=\"incident\"><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
@@ -240,6 +307,26 @@ void AddBudgetHistory(const Evaluator& evaluator, Report* report, int points) {
       sr.budget_history.push_back({t, 1 - evaluator.Status(sr.index, 0, t).budget_consumed});
     }
     sr.budget_history.insert(sr.budget_history.begin(), {from, 1});
+  }
+}
+
+void AddKpiHistory(const KpiTracker& tracker, const Evaluator* evaluator, Report* report, int points) {
+  if (report->at <= report->data_start || points < 2) return;
+  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+  auto instant = [&](int i) { return report->data_start + (report->at - report->data_start) * i / points; };
+  for (RegressionReport& r : report->regressions) {
+    r.history.clear();
+    for (int i = 1; i <= points; ++i) {
+      const RegressionStatus s = EvaluateRegression(tracker, r.index, instant(i));
+      r.history.push_back({instant(i), s.has_value ? s.value : kNone, s.has_baseline ? s.baseline : kNone});
+    }
+  }
+  for (CapacityReport& c : report->capacity) {
+    c.history.clear();
+    for (int i = 1; i <= points; ++i) {
+      const CapacityStatus s = EvaluateCapacity(tracker, evaluator, c.index, instant(i));
+      c.history.push_back({instant(i), s.has_value ? s.utilization : kNone, kNone});
+    }
   }
 }
 
@@ -292,6 +379,10 @@ std::string RenderReportHtml(const Report& report, const HtmlOptions& options) {
                           ? fmt::format("{} vs baseline {}", WithUnit(s.value, c.unit), WithUnit(s.baseline, c.unit))
                           : std::string(s.has_value ? "no baseline yet" : "too few events");
     return std::tuple<std::string, std::string, std::string>(c.name, State(s.warn, s.critical), now);
+  }, [&](const RegressionReport& r) {
+    const RegressionCheck& c = spec.regressions[r.index];
+    const std::string label = DescribeRegressionKpi(spec, c) + " (solid) against its baseline (dashed)";
+    RenderKpiChart(out, label.c_str(), r.history, r.alerts, {}, [&](double v) { return WithUnit(v, c.unit); });
   });
   RenderChecks(out, "Capacity alerts", report.capacity, [&](const CapacityReport& r) {
     const CapacityCheck& c = spec.capacity[r.index];
@@ -300,6 +391,10 @@ std::string RenderReportHtml(const Report& report, const HtmlOptions& options) {
                                                 s.utilization * 100)
                                   : std::string("no data");
     return std::tuple<std::string, std::string, std::string>(c.name, State(s.warn, s.critical), now);
+  }, [&](const CapacityReport& r) {
+    const CapacityCheck& c = spec.capacity[r.index];
+    RenderKpiChart(out, "utilization of the declared capacity (dotted: warn and critical)", r.history, r.alerts,
+                   {{"limit", c.warn}, {"limit", c.critical}}, [](double v) { return Percent(v, 0); });
   });
   return out + "<p class=\"meta\">Generated by slokit.</p></body></html>\n";
 }

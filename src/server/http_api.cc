@@ -178,6 +178,7 @@ void Daemon::Impl::InstallRoutes() {
     if (at) {
       report = live->BuildLiveReport(at);
       AddBudgetHistory(live->evaluator(), &report);
+      if (live->has_kpi_checks()) AddKpiHistory(live->kpis(), &live->evaluator(), &report);
     }
     HtmlOptions page;
     page.refresh_seconds = 30;

@@ -30,6 +30,11 @@ TEST_F(CliTest, ReportExitsZeroWhenEveryObjectiveIsMet) {
   EXPECT_EQ(html.code, 0) << html.err;
   EXPECT_EQ(html.out.rfind("<!doctype html>", 0), 0u);
   EXPECT_NE(html.out.find("8 of 8 SLOs met"), std::string::npos);
+  size_t charts = 0;  // one per regression and capacity check of the example
+  for (size_t at = html.out.find("<svg class=\"kpi-chart\""); at != std::string::npos;
+       at = html.out.find("<svg class=\"kpi-chart\"", at + 1))
+    ++charts;
+  EXPECT_EQ(charts, 4u);
 }
 
 TEST_F(CliTest, ReportExitsOneWhenAnObjectiveIsViolated) {

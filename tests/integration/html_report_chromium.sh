@@ -106,7 +106,9 @@ sections=$(grep -o '<section class="slo" id="slo-[^"]*">' "$work/report.dom" | w
 [ "$sections" -eq "$slos" ] || fail "Chromium's DOM has $sections SLO sections, the spec $slos SLOs"
 dom_rows=$(grep -o '<tr class="incident">' "$work/report.dom" | wc -l)
 [ "$dom_rows" -eq "$rows" ] || fail "Chromium's DOM has $dom_rows alert rows, the file $rows"
-grep -q '<svg class="budget-chart"' "$work/report.dom" || fail "no chart in Chromium's DOM"
+charts=$(grep -o '<svg class="budget-chart"' "$work/report.dom" | wc -l)
+[ "$charts" -eq "$slos" ] || fail "Chromium's DOM has $charts budget charts, the spec $slos SLOs"
+grep -q '<svg class="kpi-chart"' "$work/report.dom" || fail "no regression or capacity chart in Chromium's DOM"
 
 browse --window-size=1200,1400 --screenshot="$work/report.png" "file://$work/report.html" >/dev/null
 [ -s "$work/report.png" ] || fail "Chromium wrote no screenshot"
