@@ -245,6 +245,16 @@ void ScrapeSli::Measure(const promtext::Exposition& x, Term* t) {
 
 void ScrapeSli::Observe(TimeNs at, const promtext::Exposition& scrape, Evaluator* evaluator) {
   stats_.warnings.clear();
+  if (restored_ && have_previous_ && at <= previous_) {
+    // The restored scrape is not in the past (the clock went back while the daemon was down):
+    // waiting for the clock to pass it would stop scraping, so this scrape is a baseline again.
+    stats_.warnings.push_back("scrape at " + std::to_string(at) +
+                              " is not after the restored baseline: it becomes the baseline");
+    for (auto& t : terms_) t->baselined = false;
+    series_->clear();
+    have_previous_ = false;
+  }
+  restored_ = false;
   if (have_previous_ && at <= previous_) {
     ++stats_.ignored_out_of_order;
     stats_.warnings.push_back("scrape at " + std::to_string(at) + " is not after the previous one: ignored");
@@ -356,6 +366,7 @@ Status ScrapeSli::RestoreBaseline(std::string_view in) {
   for (auto& t : terms_) t->baselined = terms.count(t->identity) != 0;
   have_previous_ = true;
   previous_ = at;
+  restored_ = true;
   return Status::Ok();
 }
 

@@ -72,7 +72,8 @@ class ScrapeSli {
   std::string SaveBaseline() const;
   // Fails on malformed data, changing nothing. Bindings the saved object did not have (the spec
   // changed) get their baselines from the next scrape, as on a fresh start, and their SLOs count
-  // from the scrape after it.
+  // from the scrape after it. A first scrape not later than the saved one (the clock went back)
+  // is a baseline again instead of being ignored.
   Status RestoreBaseline(std::string_view saved);
 
   // Whether SLO `slo` is measured (false when it was skipped).
@@ -99,6 +100,7 @@ class ScrapeSli {
   ScrapeStats stats_;
   bool have_previous_ = false;
   TimeNs previous_ = 0;
+  bool restored_ = false;  // previous_ comes from RestoreBaseline and nothing was observed since
   uint64_t scrape_id_ = 0;
 };
 

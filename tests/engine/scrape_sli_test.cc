@@ -277,6 +277,29 @@ TEST_F(ScrapeSliTest, BindingsTheSavedBaselineLackedStartFromTheirFirstScrape) {
   EXPECT_EQ(restarted.slots(1, 0).at(slot0_ + 1).valid + restarted.slots(1, 0).at(slot0_ + 2).valid, 15u);
 }
 
+TEST_F(ScrapeSliTest, AScrapeBeforeTheRestoredOneIsABaselineNotIgnored) {
+  Scrape(kT0 + 5 * kMinute, {.ok_a = 100, .err_a = 2});
+  Scrape(kT0 + 6 * kMinute, {.ok_a = 140, .err_a = 5});
+  const std::string saved = sli_->SaveBaseline();
+  Evaluator restarted(spec_);
+  std::unique_ptr<ScrapeSli> sli;
+  ASSERT_TRUE(ScrapeSli::Create(spec_, {}, &sli).ok());
+  ASSERT_TRUE(sli->RestoreBaseline(saved).ok());
+  auto observe = [&](TimeNs at, const Counts& c) {
+    promtext::Exposition x;
+    ASSERT_TRUE(promtext::ParseExposition(Render(c), promtext::Format::kAuto, &x).ok());
+    sli->Observe(at, x, &restarted);
+  };
+  observe(kT0 + 2 * kMinute, {.ok_a = 150, .err_a = 5});  // the clock went back 4 minutes
+  EXPECT_EQ(restarted.data_end(), 0);
+  EXPECT_EQ(sli->stats().ignored_out_of_order, 0u);
+  observe(kT0 + 3 * kMinute, {.ok_a = 160, .err_a = 6});
+  EXPECT_EQ(restarted.slots(0, 0).at(slot0_ + 2).valid, 11u);
+  EXPECT_EQ(restarted.slots(0, 0).at(slot0_ + 2).good, 10u);
+  observe(kT0 + 150 * kSecond, {.ok_a = 170, .err_a = 6});  // later, out of order again: ignored
+  EXPECT_EQ(sli->stats().ignored_out_of_order, 1u);
+}
+
 TEST_F(ScrapeSliTest, AMalformedBaselineIsRefusedAndChangesNothing) {
   for (std::string bad : {"", "slokit-scrape-baseline 2\nat 1\n", "slokit-scrape-baseline 1\nat x\n",
                           "slokit-scrape-baseline 1\nat 5\nseries 99:abc 1\n", "slokit-scrape-baseline 1\nat 5\nnope\n"}) {
