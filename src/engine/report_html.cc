@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 #include <tuple>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -283,7 +284,10 @@ void RenderChecks(std::string& out, const char* title, const Checks& checks, Des
       out += fmt::format("<tr class=\"incident\"><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                          "<td>{}</td></tr>\n",
                          inc.severity == "critical" ? "bad" : "warn", inc.severity, ShortTime(inc.start),
-                         inc.open ? "open" : ShortTime(inc.end), FormatDuration(inc.duration()), Num(inc.peak),
+                         inc.open ? "open" : ShortTime(inc.end), FormatDuration(inc.duration()),
+                         // Capacity peaks are utilizations; regression peaks, ratios to the baseline.
+                         std::is_same_v<typename Checks::value_type, CapacityReport> ? Percent(inc.peak, 1)
+                                                                                     : fmt::format("{:.2f}x", inc.peak),
                          Escape(fmt::format("{}", fmt::join(inc.reasons, ", "))));
     }
     out += "</table>\n";
