@@ -95,11 +95,18 @@ class ScrapeSliTest : public ::testing::Test {
     Status s = ScrapeSli::Create(spec_, {}, &sli_);
     EXPECT_TRUE(s.ok()) << s.ToString();
   }
-  void Scrape(TimeNs at, const Counts& c) {
+  void Scrape(TimeNs at, const Counts& c) { ScrapeInto(sli_.get(), &evaluator_, at, c); }
+  static void ScrapeInto(ScrapeSli* sli, Evaluator* evaluator, TimeNs at, const Counts& c) {
     promtext::Exposition x;
     Status s = promtext::ParseExposition(Render(c), promtext::Format::kAuto, &x);
     ASSERT_TRUE(s.ok()) << s.ToString();
-    sli_->Observe(at, x, &evaluator_);
+    sli->Observe(at, x, evaluator);
+  }
+  // A new object given `saved`, as a restarted daemon makes it (null on failure).
+  std::unique_ptr<ScrapeSli> Restored(const std::string& saved) {
+    std::unique_ptr<ScrapeSli> sli;
+    if (!ScrapeSli::Create(spec_, {}, &sli).ok() || !sli->RestoreBaseline(saved).ok()) return nullptr;
+    return sli;
   }
   SlotCounts At(size_t slo, int64_t slot, const std::string& cohort = "all") {
     for (size_t c = 0; c < evaluator_.cohort_count(slo); ++c) {
@@ -223,15 +230,10 @@ TEST_F(ScrapeSliTest, ARestoredBaselineCountsTheIncreaseAcrossARestart) {
   // What an object that never stopped counts next, against a restarted one given the baseline.
   Scrape(kT0 + 110 * kSecond, {.ok_a = 200, .err_a = 9, .cancelled_a = 20, .ok_b = 70, .chat_count = 50, .tokens = 1500});
   Evaluator restarted(spec_);
-  std::unique_ptr<ScrapeSli> sli;
-  ASSERT_TRUE(ScrapeSli::Create(spec_, {}, &sli).ok());
-  ASSERT_TRUE(sli->RestoreBaseline(saved).ok());
-  promtext::Exposition x;
-  ASSERT_TRUE(promtext::ParseExposition(
-                  Render({.ok_a = 200, .err_a = 9, .cancelled_a = 20, .ok_b = 70, .chat_count = 50, .tokens = 1500}),
-                  promtext::Format::kAuto, &x)
-                  .ok());
-  sli->Observe(kT0 + 110 * kSecond, x, &restarted);
+  std::unique_ptr<ScrapeSli> sli = Restored(saved);
+  ASSERT_NE(sli, nullptr);
+  ScrapeInto(sli.get(), &restarted, kT0 + 110 * kSecond,
+             {.ok_a = 200, .err_a = 9, .cancelled_a = 20, .ok_b = 70, .chat_count = 50, .tokens = 1500});
   for (size_t slo = 0; slo < spec_.slos.size(); ++slo) {
     for (int64_t slot = slot0_ + 1; slot <= slot0_ + 2; ++slot) {
       SCOPED_TRACE(spec_.slos[slo].name + " slot " + std::to_string(slot - slot0_));
@@ -259,14 +261,9 @@ TEST_F(ScrapeSliTest, BindingsTheSavedBaselineLackedStartFromTheirFirstScrape) {
     saved.append(line) += '\n';
   }
   Evaluator restarted(spec_);
-  std::unique_ptr<ScrapeSli> sli;
-  ASSERT_TRUE(ScrapeSli::Create(spec_, {}, &sli).ok());
-  ASSERT_TRUE(sli->RestoreBaseline(saved).ok());
-  auto observe = [&](TimeNs at, const Counts& c) {
-    promtext::Exposition x;
-    ASSERT_TRUE(promtext::ParseExposition(Render(c), promtext::Format::kAuto, &x).ok());
-    sli->Observe(at, x, &restarted);
-  };
+  std::unique_ptr<ScrapeSli> sli = Restored(saved);
+  ASSERT_NE(sli, nullptr);
+  auto observe = [&](TimeNs at, const Counts& c) { ScrapeInto(sli.get(), &restarted, at, c); };
   observe(kT0 + 110 * kSecond, {.ok_a = 200, .err_a = 9, .ok_b = 70, .chat_count = 50, .tokens = 1500});
   // Availability counts the increase since the saved scrape: 60 ok and 4 errors of model a, 10 ok of b.
   EXPECT_EQ(restarted.slots(0, 0).at(slot0_).valid + restarted.slots(0, 0).at(slot0_ + 1).valid, 74u);
@@ -282,14 +279,9 @@ TEST_F(ScrapeSliTest, AScrapeBeforeTheRestoredOneIsABaselineNotIgnored) {
   Scrape(kT0 + 6 * kMinute, {.ok_a = 140, .err_a = 5});
   const std::string saved = sli_->SaveBaseline();
   Evaluator restarted(spec_);
-  std::unique_ptr<ScrapeSli> sli;
-  ASSERT_TRUE(ScrapeSli::Create(spec_, {}, &sli).ok());
-  ASSERT_TRUE(sli->RestoreBaseline(saved).ok());
-  auto observe = [&](TimeNs at, const Counts& c) {
-    promtext::Exposition x;
-    ASSERT_TRUE(promtext::ParseExposition(Render(c), promtext::Format::kAuto, &x).ok());
-    sli->Observe(at, x, &restarted);
-  };
+  std::unique_ptr<ScrapeSli> sli = Restored(saved);
+  ASSERT_NE(sli, nullptr);
+  auto observe = [&](TimeNs at, const Counts& c) { ScrapeInto(sli.get(), &restarted, at, c); };
   observe(kT0 + 2 * kMinute, {.ok_a = 150, .err_a = 5});  // the clock went back 4 minutes
   EXPECT_EQ(restarted.data_end(), 0);
   EXPECT_EQ(sli->stats().ignored_out_of_order, 0u);
