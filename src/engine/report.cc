@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -230,6 +231,41 @@ nlohmann::json ReportToJson(const Report& report) {
           {"slos", slos},
           {"regressions", regressions},
           {"capacity", capacity}};
+}
+
+void AddBudgetHistory(const Evaluator& evaluator, Report* report, int points) {
+  if (report->at == 0 || points < 2) return;
+  for (SloReport& sr : report->slos) {
+    const SloStatus& now = sr.cohorts[0].status;
+    const TimeNs from = std::max(now.window_start, report->data_start);
+    sr.budget_history.clear();
+    if (from >= report->at) continue;
+    for (int i = 0; i < points; ++i) {
+      TimeNs t = from + (report->at - from) * (i + 1) / points;
+      sr.budget_history.push_back({t, 1 - evaluator.Status(sr.index, 0, t).budget_consumed});
+    }
+    sr.budget_history.insert(sr.budget_history.begin(), {from, 1});
+  }
+}
+
+void AddKpiHistory(const KpiTracker& tracker, const Evaluator* evaluator, Report* report, int points) {
+  if (report->at <= report->data_start || points < 2) return;
+  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+  auto instant = [&](int i) { return report->data_start + (report->at - report->data_start) * i / points; };
+  for (RegressionReport& r : report->regressions) {
+    r.history.clear();
+    for (int i = 1; i <= points; ++i) {
+      const RegressionStatus s = EvaluateRegression(tracker, r.index, instant(i));
+      r.history.push_back({instant(i), s.has_value ? s.value : kNone, s.has_baseline ? s.baseline : kNone});
+    }
+  }
+  for (CapacityReport& c : report->capacity) {
+    c.history.clear();
+    for (int i = 1; i <= points; ++i) {
+      const CapacityStatus s = EvaluateCapacity(tracker, evaluator, c.index, instant(i));
+      c.history.push_back({instant(i), s.has_value ? s.utilization : kNone, kNone});
+    }
+  }
 }
 
 }  // namespace slokit

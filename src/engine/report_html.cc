@@ -7,7 +7,6 @@
 #include <cctype>
 #include <cmath>
 #include <functional>
-#include <limits>
 #include <tuple>
 #include <type_traits>
 
@@ -265,16 +264,18 @@ void RenderChecks(std::string& out, const char* title, const Checks& checks, Des
   out += fmt::format("<section class=\"checks\"><h2>{}</h2>\n", title);
   out += "<p class=\"meta\">Alerts only: they do not make an SLO violated nor change the exit code.</p>\n";
   out += "<table><tr><th>check</th><th>state</th><th>now</th><th>warn</th><th>critical</th></tr>\n";
+  std::vector<std::string> names;
   for (const auto& r : checks) {
     auto [name, state, now] = describe(r);
     out += fmt::format("<tr><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", Escape(name),
                        state == "OK" ? "ok" : state == "WARN" ? "warn" : "bad", state, Escape(now), r.alerts.warns,
                        r.alerts.criticals);
+    names.push_back(name);
   }
   out += "</table>\n";
-  for (const auto& r : checks) {
-    auto [name, state, now] = describe(r);
-    out += fmt::format("<h3>{}</h3>\n", Escape(name));
+  for (size_t c = 0; c < checks.size(); ++c) {
+    const auto& r = checks[c];
+    out += fmt::format("<h3>{}</h3>\n", Escape(names[c]));
     chart(r);
     if (r.alerts.incidents.empty()) continue;
     out += "<table class=\"alerts\"><tr><th>alert</th><th>start</th><th>end</th><th>duration</th><th>peak</th>"
@@ -298,41 +299,6 @@ void RenderChecks(std::string& out, const char* title, const Checks& checks, Des
 const char* State(bool warn, bool critical) { return critical ? "CRITICAL" : warn ? "WARN" : "OK"; }
 
 }  // namespace
-
-void AddBudgetHistory(const Evaluator& evaluator, Report* report, int points) {
-  if (report->at == 0 || points < 2) return;
-  for (SloReport& sr : report->slos) {
-    const SloStatus& now = sr.cohorts[0].status;
-    const TimeNs from = std::max(now.window_start, report->data_start);
-    sr.budget_history.clear();
-    if (from >= report->at) continue;
-    for (int i = 0; i < points; ++i) {
-      TimeNs t = from + (report->at - from) * (i + 1) / points;
-      sr.budget_history.push_back({t, 1 - evaluator.Status(sr.index, 0, t).budget_consumed});
-    }
-    sr.budget_history.insert(sr.budget_history.begin(), {from, 1});
-  }
-}
-
-void AddKpiHistory(const KpiTracker& tracker, const Evaluator* evaluator, Report* report, int points) {
-  if (report->at <= report->data_start || points < 2) return;
-  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
-  auto instant = [&](int i) { return report->data_start + (report->at - report->data_start) * i / points; };
-  for (RegressionReport& r : report->regressions) {
-    r.history.clear();
-    for (int i = 1; i <= points; ++i) {
-      const RegressionStatus s = EvaluateRegression(tracker, r.index, instant(i));
-      r.history.push_back({instant(i), s.has_value ? s.value : kNone, s.has_baseline ? s.baseline : kNone});
-    }
-  }
-  for (CapacityReport& c : report->capacity) {
-    c.history.clear();
-    for (int i = 1; i <= points; ++i) {
-      const CapacityStatus s = EvaluateCapacity(tracker, evaluator, c.index, instant(i));
-      c.history.push_back({instant(i), s.has_value ? s.utilization : kNone, kNone});
-    }
-  }
-}
 
 std::string RenderReportHtml(const Report& report, const HtmlOptions& options) {
   const Spec& spec = *report.spec;

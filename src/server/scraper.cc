@@ -22,7 +22,6 @@ TimeNs WallNow() {
 
 struct Scraper::Target {
   ScrapeTarget config;
-  std::string key;
   std::string origin, path;
   std::unique_ptr<ScrapeSli> sli;
   TimeNs due = 0;
@@ -47,8 +46,7 @@ Status Scraper::Create(std::shared_ptr<const Spec> spec, DurationNs slot, Sink s
     if (!st.ok()) return Status::InvalidArgument(fmt::format("scrape {}: {}", t.name, st.message()));
     for (const std::string& skipped : target->sli->skipped())
       std::cerr << fmt::format("slokit serve: scrape {}: not measured from scrapes: {}\n", t.name, skipped);
-    target->key = TargetKey(t);
-    if (std::string saved = baselines ? baselines(target->key) : ""; !saved.empty()) {
+    if (std::string saved = baselines ? baselines(TargetKey(t)) : ""; !saved.empty()) {
       st = target->sli->RestoreBaseline(saved);
       if (!st.ok())  // the next scrape is a baseline again: the gap is lost, nothing is miscounted
         std::cerr << fmt::format("slokit serve: scrape {}: stored {}; starting afresh\n", t.name, st.message());
@@ -104,7 +102,7 @@ void Scraper::ScrapeOne(Target& t) {
       eo.slot = slot_;
       Evaluator counts(*spec_, eo);
       t.sli->Observe(at, exposition, &counts);
-      sink_(counts, t.key, t.sli->SaveBaseline());
+      sink_(counts, TargetKey(t.config), t.sli->SaveBaseline());
       return;
     }
   }
